@@ -1,0 +1,7 @@
+namespace CloudWg.EdgeAgent.Tests;
+
+public sealed class SmokeTests
+{
+    [Fact]
+    public void Builds() => Assert.Equal(1, CloudWg.Protocol.ProtocolInfo.CurrentSchema);
+}
