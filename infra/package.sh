@@ -79,16 +79,18 @@ dotnet publish "$project" \
 cp "$functions_dir/host.json" "$stage/host.json"
 
 # Each function is a folder holding function.json (timer and queue triggers, the HTTP catch-all).
+# The host only looks at top-level folders, so each is copied to the package root under its own
+# name, wherever it sits below functions/.
 function_count=0
 while IFS= read -r -d '' function_json; do
   folder=$(dirname -- "$function_json")
   name=$(basename -- "$folder")
   [ "$folder" != "$functions_dir" ] || die "function.json directly in $functions_dir: it must be in a folder named after the function"
-  [ ! -e "$stage/$name" ] || die "function folder '$name' clashes with a file of the published app"
+  [ ! -e "$stage/$name" ] || die "function folder '$name' appears twice or clashes with a file of the published app"
   mkdir -p "$stage/$name"
   cp "$function_json" "$stage/$name/function.json"
   function_count=$((function_count + 1))
-done < <(find "$functions_dir" -mindepth 2 -maxdepth 2 -name function.json -not -path '*/bin/*' -not -path '*/obj/*' -print0 | sort -z)
+done < <(find "$functions_dir" \( -name bin -o -name obj -o -name node_modules \) -prune -o -name function.json -type f -print0 | sort -z)
 echo "package.sh: $function_count function.json folder(s)"
 
 cat > "$stage/$start_script" <<'SH'

@@ -28,7 +28,8 @@ public sealed class FunctionsPackageFixture : IAsyncLifetime
 
     internal ProcessResult PackageRun { get; private set; } = new(-1, "", "");
 
-    /// <summary>Function folders (names) the package must carry.</summary>
+    /// <summary>Function folders under the functions directory (relative paths); the package
+    /// carries each at its root under the folder's own name.</summary>
     public IReadOnlyList<string> FunctionFolders { get; private set; } = [];
 
     public async ValueTask InitializeAsync()
@@ -36,19 +37,21 @@ public sealed class FunctionsPackageFixture : IAsyncLifetime
         FunctionsDirectory = RepositoryLayout.FunctionsDirectory;
         if (!File.Exists(Path.Combine(FunctionsDirectory, "host.json")))
         {
-            // functions/ has no host.json yet (another branch writes it): package from a copy of
-            // the function metadata with a stand-in host.json and one timer function.
+            // functions/ has no host.json yet (another branch writes it): package from a stand-in
+            // tree with a host.json and two functions, one of them nested a level deeper.
             FunctionsDirectory = Path.Combine(_scratch, "functions");
-            Directory.CreateDirectory(Path.Combine(FunctionsDirectory, "PurgeExpired"));
-            await File.WriteAllTextAsync(Path.Combine(FunctionsDirectory, "host.json"), StandInHostJson);
-            await File.WriteAllTextAsync(
-                Path.Combine(FunctionsDirectory, "PurgeExpired", "function.json"),
+            await File.WriteAllTextAsync(Path.Combine(Directory.CreateDirectory(FunctionsDirectory).FullName, "host.json"), StandInHostJson);
+            await WriteFunctionAsync(
+                "PurgeExpired",
                 """{ "bindings": [ { "type": "timerTrigger", "direction": "in", "name": "timer", "schedule": "0 */10 * * * *" } ] }""");
+            await WriteFunctionAsync(
+                Path.Combine("Queues", "IngestReports"),
+                """{ "bindings": [ { "type": "queueTrigger", "direction": "in", "name": "report", "queueName": "reports", "connection": "AzureWebJobsStorage" } ] }""");
         }
 
         FunctionFolders = Directory.EnumerateFiles(FunctionsDirectory, "function.json", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(FunctionsDirectory, Path.GetDirectoryName(f)!))
-            .Where(d => !d.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+            .Where(d => !d.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj" or "node_modules"))
             .Order(StringComparer.Ordinal)
             .ToList();
 
@@ -61,6 +64,12 @@ public sealed class FunctionsPackageFixture : IAsyncLifetime
 
         // .NET restores the Unix modes stored in the zip, as the platform's unzip does.
         ZipFile.ExtractToDirectory(Zip, Unpacked);
+    }
+
+    private async Task WriteFunctionAsync(string folder, string functionJson)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(FunctionsDirectory, folder)).FullName;
+        await File.WriteAllTextAsync(Path.Combine(directory, "function.json"), functionJson);
     }
 
     public ValueTask DisposeAsync()

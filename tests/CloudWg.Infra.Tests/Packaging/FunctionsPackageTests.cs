@@ -27,10 +27,11 @@ public sealed class FunctionsPackageTests(FunctionsPackageFixture package) : ICl
         Assert.NotEmpty(package.FunctionFolders);
         foreach (var folder in package.FunctionFolders)
         {
-            Assert.Contains($"{folder}/function.json", entries.Keys);
+            var name = Path.GetFileName(folder);
+            Assert.Contains($"{name}/function.json", entries.Keys);
             Assert.Equal(
                 File.ReadAllText(Path.Combine(package.FunctionsDirectory, folder, "function.json")),
-                File.ReadAllText(Path.Combine(package.Unpacked, folder, "function.json")));
+                File.ReadAllText(Path.Combine(package.Unpacked, name, "function.json")));
         }
 
         // Modes live in the high 16 bits of the external attributes; the platform's unzip applies them.
