@@ -1,0 +1,12 @@
+using System.Text.Json.Serialization;
+
+namespace CloudWg.Protocol.DesiredStates;
+
+/// <summary>What a rule (or a policy) does with a packet.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<FirewallAction>))]
+public enum FirewallAction
+{
+    [JsonStringEnumMemberName("accept")] Accept,
+    [JsonStringEnumMemberName("drop")] Drop,
+    [JsonStringEnumMemberName("reject")] Reject,
+}
