@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Sockets;
@@ -78,7 +79,20 @@ public sealed class FunctionsPackageTests(FunctionsPackageFixture package) : ICl
             startInfo.Environment.Remove(inherited);
         }
 
-        startInfo.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var key in startInfo.Environment.Keys.Where(k => k.StartsWith("CloudWg", StringComparison.OrdinalIgnoreCase) || k.StartsWith("AzureWebJobsStorage", StringComparison.Ordinal)).ToList())
+        {
+            startInfo.Environment.Remove(key);
+        }
+
+        startInfo.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(CultureInfo.InvariantCulture);
+        // Storage as the Functions host passes it. `make test` runs a private Azurite (healthy: 200);
+        // without it, a connection string to a closed loopback port (unhealthy: 503). Never the
+        // identity-based form: that would reach for the cloud's token endpoint.
+        startInfo.Environment["AzureWebJobsStorage"] = Environment.GetEnvironmentVariable("CLOUDWG_TEST_STORAGE") is { Length: > 0 } azurite
+            ? azurite
+            : UnreachableStorage();
+        // A private prefix keeps the tables and queues the app creates apart from other suites'.
+        startInfo.Environment["CloudWg__Storage__Prefix"] = "infra" + Guid.NewGuid().ToString("N")[..8];
 
         using var process = Process.Start(startInfo)!;
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -95,6 +109,7 @@ public sealed class FunctionsPackageTests(FunctionsPackageFixture package) : ICl
                 response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable,
                 $"/api/health answered {(int)response.StatusCode}");
             var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+            TestContext.Current.TestOutputHelper?.WriteLine($"/api/health: {(int)response.StatusCode} {body}");
             Assert.Contains("json", response.Content.Headers.ContentType?.MediaType ?? "", StringComparison.Ordinal);
             using (JsonDocument.Parse(body))
             {
@@ -132,6 +147,15 @@ public sealed class FunctionsPackageTests(FunctionsPackageFixture package) : ICl
         var result = await Shellcheck.RunAsync([Path.Combine(package.Unpacked, "start.sh")]);
 
         Assert.True(result.ExitCode == 0, result.Describe());
+    }
+
+    private static string UnreachableStorage()
+    {
+        var closed = $"http://127.0.0.1:{FreePort.Next()}/devstoreaccount1";
+        // Azurite's published development key: not a secret.
+        return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+            + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+            + $"BlobEndpoint={closed};QueueEndpoint={closed};TableEndpoint={closed};";
     }
 
     private static async Task<HttpResponseMessage> PollHealthAsync(
