@@ -95,8 +95,10 @@ echo "package.sh: $function_count function.json folder(s)"
 
 cat > "$stage/$start_script" <<'SH'
 #!/bin/sh
-# Custom-handler entry point: the Functions host starts this and proxies HTTP to the port it
-# passes in FUNCTIONS_CUSTOMHANDLER_PORT (loopback only; the host is the only client).
+# Custom-handler entry point (host.json customHandler.description.defaultExecutablePath): the
+# Functions host starts this and proxies HTTP to the port it passes in FUNCTIONS_CUSTOMHANDLER_PORT.
+# The app reads that variable itself; ASPNETCORE_URLS says the same (loopback only: the host is
+# the only client) so the port holds even for a build that does not.
 set -eu
 : "${FUNCTIONS_CUSTOMHANDLER_PORT:?is not set: this script is started by the Azure Functions host}"
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
