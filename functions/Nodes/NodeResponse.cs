@@ -1,0 +1,27 @@
+using CloudWg.Protocol.DesiredStates;
+
+namespace CloudWg.Functions.Nodes;
+
+/// <summary>A node as the API returns it.</summary>
+/// <param name="DesiredVersion">The latest published desired-state version (0 before the first).</param>
+/// <param name="AppliedVersion">The version the node last reported applied.</param>
+public sealed record NodeResponse(
+    string Id,
+    string Name,
+    string Endpoint,
+    int ListenPort,
+    string Ipv4Network,
+    string? Ipv6Network,
+    int Mtu,
+    int PersistentKeepalive,
+    IReadOnlyList<string> L4Listen,
+    IReadOnlyList<string> Dns,
+    FirewallPolicies FirewallPolicy,
+    string? PublicKey,
+    string Status,
+    long DesiredVersion,
+    long? AppliedVersion,
+    DateTimeOffset? LastSeenAt,
+    string Etag,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);

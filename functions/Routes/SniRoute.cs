@@ -1,0 +1,17 @@
+using Azure;
+using CloudWg.Protocol.DesiredStates;
+
+namespace CloudWg.Functions.Routes;
+
+/// <summary>An SNI passthrough route: TLS for <see cref="Sni"/> arriving at the node's layer-4 listeners goes, undecrypted, to a peer's <see cref="Port"/>.</summary>
+public sealed record SniRoute(
+    string Id,
+    string NodeId,
+    IReadOnlyList<string> Sni,
+    string PeerId,
+    int Port,
+    ProxyProtocol ProxyProtocol,
+    bool Enabled,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    ETag ETag = default);

@@ -1,0 +1,24 @@
+using CloudWg.Functions.Peers;
+using CloudWg.Functions.Publishing;
+
+namespace CloudWg.Functions.Triggers;
+
+/// <summary>Every non-HTTP function of the app. Each has a <c>functions/&lt;Name&gt;/function.json</c>.</summary>
+public static class TriggerFunctions
+{
+    /// <summary>Heals nodes whose published state is stale, missing, tampered with, or unannounced.</summary>
+    public static readonly TriggerFunction Republish = new("Republish", "0 */5 * * * *", async (services, ct) =>
+    {
+        var report = await services.GetRequiredService<Republisher>().RunAsync(ct);
+        return (report, $"Republished {report.Republished.Count} node(s), re-notified {report.Renotified.Count}, failed {report.Failed.Count}.");
+    });
+
+    /// <summary>Deletes expired peers and frees orphaned address leases.</summary>
+    public static readonly TriggerFunction ExpirePeers = new("ExpirePeers", "0 * * * * *", async (services, ct) =>
+    {
+        var report = await services.GetRequiredService<PeerExpiry>().RunAsync(ct);
+        return (report, $"Deleted {report.ExpiredPeers.Count} expired peer(s), freed {report.FreedLeases} orphaned lease(s).");
+    });
+
+    public static readonly IReadOnlyList<TriggerFunction> All = [Republish, ExpirePeers];
+}
