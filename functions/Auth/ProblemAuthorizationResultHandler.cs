@@ -14,7 +14,9 @@ public sealed class ProblemAuthorizationResultHandler(IProblemDetailsService pro
     {
         if (authorizeResult.Challenged)
         {
-            var failure = context.Features.Get<IAuthenticateResultFeature>()?.AuthenticateResult?.Failure?.Message;
+            // The authentication middleware keeps only successful results; handlers cache theirs per request, so
+            // asking again costs no storage call and yields the reason (expired, idle, revoked…).
+            var failure = (await context.AuthenticateAsync()).Failure?.Message;
             context.Response.StatusCode = StatusCodes.Status401Unauthorized;
             context.Response.Headers.WWWAuthenticate = "Bearer";
             await WriteAsync(context, "Unauthorized", failure ?? "Sign in first: POST /api/auth/login, or send an API token as 'Authorization: Bearer cwg_…'.");
