@@ -1,3 +1,4 @@
+using CloudWg.Functions.Admins;
 using CloudWg.Functions.Audit;
 using CloudWg.Functions.Auth;
 using CloudWg.Functions.FirewallRules;
@@ -8,7 +9,9 @@ using CloudWg.Functions.OpenApi;
 using CloudWg.Functions.Peers;
 using CloudWg.Functions.Publishing;
 using CloudWg.Functions.Routes;
+using CloudWg.Functions.Setup;
 using CloudWg.Functions.Storage;
+using CloudWg.Functions.Tokens;
 using CloudWg.Functions.Triggers;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -20,10 +23,12 @@ builder.Services.AddCloudWgFleet();
 builder.Services.AddCloudWgPublishing();
 builder.Services.AddCloudWgTriggers();
 builder.Services.AddCloudWgOpenApi();
+builder.Services.AddCloudWgAuthentication();
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseCloudWgAuthentication();
 app.UseAuthorization();
 app.MapHealth();
 app.MapCloudWgOpenApi();
@@ -32,6 +37,11 @@ app.MapPeers();
 app.MapRoutes();
 app.MapFirewallRules();
 app.MapTriggers();
+app.MapSetup();
+app.MapAuth();
+app.MapAdmins();
+app.MapTokens();
+app.MapAudit();
 app.MapSpa();
 app.Run();
 

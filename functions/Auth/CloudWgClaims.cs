@@ -9,6 +9,14 @@ public static class CloudWgClaims
     /// <summary><c>session</c> or <c>token</c>: how the request authenticated.</summary>
     public const string Method = "cloudwg:auth-method";
 
+    /// <summary>
+    /// <c>true</c> on a session of an admin who must still set up TOTP because an owner requires MFA for all: such a
+    /// session passes only <see cref="Policies.Authenticated"/> and <see cref="Policies.Account"/>.
+    /// </summary>
+    public const string MfaSetupRequired = "cloudwg:mfa-setup-required";
+
     public const string ScopeRead = "read";
     public const string ScopeWrite = "write";
+    public const string MethodSession = "session";
+    public const string MethodToken = "token";
 }

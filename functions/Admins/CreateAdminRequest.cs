@@ -1,0 +1,3 @@
+namespace CloudWg.Functions.Admins;
+
+public sealed record CreateAdminRequest(string? Username, string? Password, string? Role);

@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Options;
+
+namespace CloudWg.Functions.Auth;
+
+/// <summary>The client's address for rate limits and the audit log.</summary>
+public sealed class ClientAddress(IOptions<AuthOptions> options)
+{
+    public string Of(HttpContext context)
+    {
+        if (options.Value.TrustForwardedFor
+            && context.Request.Headers["X-Forwarded-For"].ToString() is { Length: > 0 } forwarded)
+        {
+            var first = forwarded.Split(',')[0].Trim();
+            if (System.Net.IPAddress.TryParse(first, out var parsed))
+            {
+                return parsed.ToString();
+            }
+
+            // "1.2.3.4:5678" as some proxies send it.
+            if (System.Net.IPEndPoint.TryParse(first, out var endpoint))
+            {
+                return endpoint.Address.ToString();
+            }
+        }
+
+        return context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    }
+}

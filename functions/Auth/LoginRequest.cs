@@ -1,0 +1,3 @@
+namespace CloudWg.Functions.Auth;
+
+public sealed record LoginRequest(string? Username, string? Password);

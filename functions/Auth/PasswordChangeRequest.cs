@@ -1,0 +1,3 @@
+namespace CloudWg.Functions.Auth;
+
+public sealed record PasswordChangeRequest(string? CurrentPassword, string? NewPassword);

@@ -1,0 +1,8 @@
+namespace CloudWg.Functions.Setup;
+
+public enum SetupTokenCheck
+{
+    Accepted,
+    Invalid,
+    Used,
+}
