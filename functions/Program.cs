@@ -1,7 +1,10 @@
+using CloudWg.Functions.Agent;
 using CloudWg.Functions.Audit;
 using CloudWg.Functions.Auth;
+using CloudWg.Functions.Enrollment;
 using CloudWg.Functions.Health;
 using CloudWg.Functions.Hosting;
+using CloudWg.Functions.Pki;
 using CloudWg.Functions.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,12 +12,17 @@ builder.AddCloudWgHosting(args);
 builder.Services.AddCloudWgStorage(builder.Configuration);
 builder.Services.AddCloudWgAudit();
 builder.Services.AddCloudWgAuthorization();
+builder.Services.AddCloudWgPki(builder.Configuration);
+builder.Services.AddCloudWgEnrollment();
+builder.Services.AddCloudWgAgent();
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthorization();
 app.MapHealth();
+app.MapEnrollment();
+app.MapAgent();
 app.MapSpa();
 app.Run();
 

@@ -1,0 +1,21 @@
+using CloudWg.Functions.KeyVault;
+
+namespace CloudWg.Functions.Pki;
+
+/// <summary>Config-signing keys in Key Vault: the current key (created on first use) and the configured next key.</summary>
+public sealed class KeyVaultConfigSigningKeys(KeyVaultRestClient client, KeyVaultOptions options) : IConfigSigningKeys
+{
+    public async Task<IReadOnlyList<ConfigSigningKey>> GetPublishedAsync(CancellationToken cancellationToken = default)
+    {
+        var current = await client.GetKeyAsync(options.ConfigSigningKeyName, cancellationToken).ConfigureAwait(false)
+            ?? await client.CreateEcKeyAsync(options.ConfigSigningKeyName, cancellationToken).ConfigureAwait(false);
+        var keys = new List<ConfigSigningKey> { new(JwkThumbprint.Compute(current.PublicKey), current.PublicKey, ConfigSigningKey.Current) };
+        if (!string.IsNullOrWhiteSpace(options.NextConfigSigningKeyName)
+            && await client.GetKeyAsync(options.NextConfigSigningKeyName, cancellationToken).ConfigureAwait(false) is { } next)
+        {
+            keys.Add(new(JwkThumbprint.Compute(next.PublicKey), next.PublicKey, ConfigSigningKey.Next));
+        }
+
+        return keys;
+    }
+}

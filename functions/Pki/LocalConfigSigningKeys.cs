@@ -1,0 +1,62 @@
+using System.Security.Cryptography;
+using CloudWg.Functions.Hosting;
+
+namespace CloudWg.Functions.Pki;
+
+/// <summary>
+/// The local config-signing keys: <c>config-signing-key.pem</c> (current) and, during a rotation,
+/// <c>config-signing-key.next.pem</c> in the state directory. The current key is created (0600) if no one has yet;
+/// creation never replaces an existing file, so the signer and the trust bundle always agree on the key.
+/// </summary>
+public sealed class LocalConfigSigningKeys(StateDirectory state) : IConfigSigningKeys
+{
+    public const string CurrentFile = "config-signing-key.pem";
+    public const string NextFile = "config-signing-key.next.pem";
+
+    public Task<IReadOnlyList<ConfigSigningKey>> GetPublishedAsync(CancellationToken cancellationToken = default)
+    {
+        var keys = new List<ConfigSigningKey> { Read(EnsureCurrent(), ConfigSigningKey.Current) };
+        var next = state.File(NextFile);
+        if (File.Exists(next))
+        {
+            keys.Add(Read(next, ConfigSigningKey.Next));
+        }
+
+        return Task.FromResult<IReadOnlyList<ConfigSigningKey>>(keys);
+    }
+
+    private string EnsureCurrent()
+    {
+        var path = state.File(CurrentFile);
+        if (File.Exists(path))
+        {
+            return path;
+        }
+
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        try
+        {
+            using var stream = new FileStream(path, new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            });
+            stream.Write(System.Text.Encoding.ASCII.GetBytes(key.ExportPkcs8PrivateKeyPem()));
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            // Another component created it first: theirs wins.
+        }
+
+        return path;
+    }
+
+    private static ConfigSigningKey Read(string path, string status)
+    {
+        using var key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(path));
+        var parameters = key.ExportParameters(false);
+        return new ConfigSigningKey(JwkThumbprint.Compute(parameters), parameters, status);
+    }
+}
