@@ -3,10 +3,10 @@ using Azure;
 using CloudWg.Functions.Audit;
 using CloudWg.Functions.Auth;
 using CloudWg.Functions.Enrollment;
-using CloudWg.Functions.Enrollment.Contracts;
 using CloudWg.Functions.Pki;
 using CloudWg.Functions.Sas;
 using CloudWg.Functions.Storage;
+using CloudWg.Protocol.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CloudWg.Functions.Agent;
@@ -46,7 +46,7 @@ public static class AgentEndpoints
             var issued = await issuer.IssueAsync(nodeId, publicKey, null, null, null, "renew", cancellationToken).ConfigureAwait(false);
             await audit.RecordAsync(new AuditEvent($"node:{nodeId}", "node.renew", "success", "node", nodeId, nodeId, clientAddress.Of(http)?.ToString(),
                 Detail: $"previous serial {user.FindFirstValue(NodeClaims.Serial)}"), cancellationToken).ConfigureAwait(false);
-            return TypedResults.Ok(new RenewalResponse(issued.NodeId, issued.CertificateChainPem, issued.TrustBundle, issued.Inbox, issued.DesiredStateBlob, issued.Reports, issued.CertificateExpiresAt));
+            return TypedResults.Ok(issued.ToRenewalResponse());
         }
         catch (NodeNotFoundException)
         {

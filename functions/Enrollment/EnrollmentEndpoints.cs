@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using CloudWg.Functions.Audit;
 using CloudWg.Functions.Auth;
-using CloudWg.Functions.Enrollment.Contracts;
 using CloudWg.Functions.Pki;
 using CloudWg.Functions.Sas;
+using CloudWg.Protocol.Messages;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -98,7 +98,7 @@ public static class EnrollmentEndpoints
             var response = await issuer.IssueAsync(nodeId, publicKey, request.WireguardPublicKey, request.Hostname, request.AgentVersion, "enroll", cancellationToken).ConfigureAwait(false);
             await audit.RecordAsync(new AuditEvent($"node:{nodeId}", "node.enroll", "success", "node", nodeId, nodeId, address,
                 Detail: $"hostname {request.Hostname}, agent {request.AgentVersion}"), cancellationToken).ConfigureAwait(false);
-            return TypedResults.Ok(response);
+            return TypedResults.Ok(response.ToEnrollmentResponse());
         }
         catch (NodeNotFoundException)
         {

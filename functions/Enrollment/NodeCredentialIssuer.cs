@@ -1,8 +1,9 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using CloudWg.Functions.Enrollment.Contracts;
 using CloudWg.Functions.Pki;
 using CloudWg.Functions.Sas;
+using CloudWg.Protocol.Jws;
+using CloudWg.Protocol.Messages;
 using Microsoft.Extensions.Options;
 
 namespace CloudWg.Functions.Enrollment;
@@ -20,7 +21,7 @@ public sealed class NodeCredentialIssuer(
     IOptions<PkiOptions> options,
     TimeProvider time)
 {
-    public async Task<EnrollmentResponse> IssueAsync(
+    public async Task<IssuedCredentials> IssueAsync(
         string nodeId, PublicKey publicKey, string? wireGuardPublicKey, string? hostname, string? agentVersion, string reason, CancellationToken cancellationToken)
     {
         var certificate = await authority.IssueNodeCertificateAsync(nodeId, publicKey, options.Value.NodeCertificateLifetime, cancellationToken).ConfigureAwait(false);
@@ -36,13 +37,13 @@ public sealed class NodeCredentialIssuer(
             expiresAt,
             time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         var ca = await authority.GetCertificatesAsync(cancellationToken).ConfigureAwait(false);
-        return new EnrollmentResponse(
+        return new IssuedCredentials(
             nodeId,
-            certificate.ExportCertificatePem() + "\n" + ca.ChainPem,
+            [certificate.ExportCertificatePem(), ca.Fleet.ExportCertificatePem(), ca.Root.ExportCertificatePem()],
             await GetTrustBundleAsync(cancellationToken).ConfigureAwait(false),
-            new SasGrant(grants.Inbox.Url, grants.Inbox.ExpiresAt),
-            new SasGrant(grants.DesiredStateBlob.Url, grants.DesiredStateBlob.ExpiresAt),
-            new SasGrant(grants.Reports.Url, grants.Reports.ExpiresAt),
+            new SasGrant(grants.Inbox.Url.AbsoluteUri, grants.Inbox.ExpiresAt),
+            new SasGrant(grants.DesiredStateBlob.Url.AbsoluteUri, grants.DesiredStateBlob.ExpiresAt),
+            new SasGrant(grants.Reports.Url.AbsoluteUri, grants.Reports.ExpiresAt),
             expiresAt);
     }
 
@@ -51,14 +52,6 @@ public sealed class NodeCredentialIssuer(
     {
         var ca = await authority.GetCertificatesAsync(cancellationToken).ConfigureAwait(false);
         var keys = await signingKeys.GetPublishedAsync(cancellationToken).ConfigureAwait(false);
-        return new TrustBundle(
-            ca.Root.ExportCertificatePem() + "\n",
-            [.. keys.Select(k => new Jwk(
-                "EC",
-                "P-256",
-                System.Buffers.Text.Base64Url.EncodeToString(k.PublicKey.Q.X),
-                System.Buffers.Text.Base64Url.EncodeToString(k.PublicKey.Q.Y),
-                k.KeyId,
-                "sig"))]);
+        return new TrustBundle([.. keys.Select(k => k.PublicKey)], [ca.Root.ExportCertificatePem()]);
     }
 }

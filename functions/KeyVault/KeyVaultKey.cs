@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using CloudWg.Protocol.Jws;
 
 namespace CloudWg.Functions.KeyVault;
 
@@ -6,4 +7,11 @@ namespace CloudWg.Functions.KeyVault;
 public sealed record KeyVaultKey(Uri Id, ECParameters PublicKey)
 {
     public ECDsa ToECDsa() => ECDsa.Create(PublicKey);
+
+    /// <summary>The public key as a JWK whose kid is its RFC 7638 thumbprint.</summary>
+    public Jwk ToJwk()
+    {
+        using var key = ToECDsa();
+        return Jwk.FromECDsa(key, Jwk.Thumbprint(key));
+    }
 }

@@ -3,8 +3,4 @@ using System.Security.Cryptography.X509Certificates;
 namespace CloudWg.Functions.Pki;
 
 /// <summary>The public CA certificates: <paramref name="Root"/> is the trust anchor, <paramref name="Fleet"/> signs node certificates.</summary>
-public sealed record CaCertificates(X509Certificate2 Root, X509Certificate2 Fleet)
-{
-    /// <summary>PEM of the chain above a node certificate: fleet CA, then root.</summary>
-    public string ChainPem => Fleet.ExportCertificatePem() + "\n" + Root.ExportCertificatePem() + "\n";
-}
+public sealed record CaCertificates(X509Certificate2 Root, X509Certificate2 Fleet);

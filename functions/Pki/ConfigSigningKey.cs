@@ -1,11 +1,11 @@
-using System.Security.Cryptography;
+using CloudWg.Protocol.Jws;
 
 namespace CloudWg.Functions.Pki;
 
 /// <summary>A config-signing public key as trust bundles publish it.</summary>
-/// <param name="KeyId">The JWS <c>kid</c> (RFC 7638 thumbprint).</param>
+/// <param name="PublicKey">The JWK; its <c>kid</c> is the RFC 7638 thumbprint, as the signers use.</param>
 /// <param name="Status"><c>current</c> (signs now) or <c>next</c> (published ahead of a rotation, see ROTATION.md).</param>
-public sealed record ConfigSigningKey(string KeyId, ECParameters PublicKey, string Status)
+public sealed record ConfigSigningKey(Jwk PublicKey, string Status)
 {
     public const string Current = "current";
     public const string Next = "next";

@@ -9,11 +9,11 @@ public sealed class KeyVaultConfigSigningKeys(KeyVaultRestClient client, KeyVaul
     {
         var current = await client.GetKeyAsync(options.ConfigSigningKeyName, cancellationToken).ConfigureAwait(false)
             ?? await client.CreateEcKeyAsync(options.ConfigSigningKeyName, cancellationToken).ConfigureAwait(false);
-        var keys = new List<ConfigSigningKey> { new(JwkThumbprint.Compute(current.PublicKey), current.PublicKey, ConfigSigningKey.Current) };
+        var keys = new List<ConfigSigningKey> { new(current.ToJwk(), ConfigSigningKey.Current) };
         if (!string.IsNullOrWhiteSpace(options.NextConfigSigningKeyName)
             && await client.GetKeyAsync(options.NextConfigSigningKeyName, cancellationToken).ConfigureAwait(false) is { } next)
         {
-            keys.Add(new(JwkThumbprint.Compute(next.PublicKey), next.PublicKey, ConfigSigningKey.Next));
+            keys.Add(new(next.ToJwk(), ConfigSigningKey.Next));
         }
 
         return keys;

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using CloudWg.Functions.Hosting;
+using CloudWg.Protocol.Jws;
 
 namespace CloudWg.Functions.Pki;
 
@@ -56,7 +57,6 @@ public sealed class LocalConfigSigningKeys(StateDirectory state) : IConfigSignin
     {
         using var key = ECDsa.Create();
         key.ImportFromPem(File.ReadAllText(path));
-        var parameters = key.ExportParameters(false);
-        return new ConfigSigningKey(JwkThumbprint.Compute(parameters), parameters, status);
+        return new ConfigSigningKey(Jwk.FromECDsa(key, Jwk.Thumbprint(key)), status);
     }
 }

@@ -1,4 +1,4 @@
-namespace CloudWg.Functions.Enrollment.Contracts;
+namespace CloudWg.Functions.Enrollment;
 
 /// <summary>
 /// <c>POST /api/nodes/{id}/enrollment</c> answer. The token is shown once; only its hash is stored.
