@@ -20,14 +20,16 @@ public static class AgentEndpoints
     {
         var agent = app.MapGroup("/api/agent").WithTags("Agent").RequireAuthorization(Policies.Node);
         agent.MapPost("/renew", Renew)
+            .Accepts<RenewalRequest>("application/json")
+            .Produces<RenewalResponse>()
+            .ProducesValidationProblem()
             .WithSummary("A new certificate for a CSR, and a fresh SAS set.");
         agent.MapGet("/desired-state", GetDesiredState)
             .WithSummary("The node's latest signed desired state (JWS compact serialization): the pull fallback.");
         return app;
     }
 
-    public static async Task<Results<Ok<RenewalResponse>, ValidationProblem, ProblemHttpResult>> Renew(
-        RenewalRequest? request,
+    public static async Task<IResult> Renew(
         ClaimsPrincipal user,
         HttpContext http,
         NodeCredentialIssuer issuer,
@@ -35,7 +37,13 @@ public static class AgentEndpoints
         IAuditLog audit,
         CancellationToken cancellationToken)
     {
-        if (!CertificateSigningRequests.TryParse(request?.Csr, out var publicKey, out var error))
+        var (request, bodyError) = await JsonBody.ReadAsync<RenewalRequest>(http.Request, cancellationToken).ConfigureAwait(false);
+        if (request is null)
+        {
+            return bodyError!;
+        }
+
+        if (!CertificateSigningRequests.TryParse(request.Csr, out var publicKey, out var error))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["csr"] = [error] });
         }

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using CloudWg.Functions.Agent;
 using CloudWg.Functions.Audit;
 using CloudWg.Functions.Auth;
 using CloudWg.Functions.Pki;
@@ -24,6 +25,10 @@ public static class EnrollmentEndpoints
             .WithTags("Agent")
             .AllowAnonymous()
             .AddEndpointFilter<EnrollmentRateLimit>()
+            .Accepts<EnrollmentRequest>("application/json")
+            .Produces<EnrollmentResponse>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .WithSummary("Enrolls a node with a token and a CSR: certificate chain, trust bundle and SAS grants.");
         return app;
     }
@@ -58,8 +63,7 @@ public static class EnrollmentEndpoints
                 $"sudo cloudwg-agent enroll --control-url {url} --token {token}"));
     }
 
-    public static async Task<Results<Ok<EnrollmentResponse>, ValidationProblem, ProblemHttpResult>> Enroll(
-        EnrollmentRequest? request,
+    public static async Task<IResult> Enroll(
         HttpContext http,
         EnrollmentTokenStore tokens,
         NodeCertificateStore certificates,
@@ -67,9 +71,10 @@ public static class EnrollmentEndpoints
         IAuditLog audit,
         CancellationToken cancellationToken)
     {
+        var (request, bodyError) = await JsonBody.ReadAsync<EnrollmentRequest>(http.Request, cancellationToken).ConfigureAwait(false);
         if (request is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["A JSON body {token, csr, wireguardPublicKey, hostname, agentVersion} is required."] });
+            return bodyError!;
         }
 
         var errors = EnrollmentValidation.Validate(request, out var publicKey);
