@@ -24,7 +24,8 @@ public static class EnrollmentEndpoints
         app.MapPost("/api/agent/enroll", Enroll)
             .WithTags("Agent")
             .AllowAnonymous()
-            .AddEndpointFilter<EnrollmentRateLimit>()
+            // The singleton, not AddEndpointFilter<T>() (which builds a filter, and so a fresh limiter, per request).
+            .AddEndpointFilter((context, next) => context.HttpContext.RequestServices.GetRequiredService<EnrollmentRateLimit>().InvokeAsync(context, next))
             .Accepts<EnrollmentRequest>("application/json")
             .Produces<EnrollmentResponse>()
             .ProducesValidationProblem()

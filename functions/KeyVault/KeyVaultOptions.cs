@@ -23,6 +23,9 @@ public sealed class KeyVaultOptions
     /// <summary>Key name of the next config-signing key during a rotation (see functions/Pki/ROTATION.md); empty otherwise.</summary>
     public string? NextConfigSigningKeyName { get; set; }
 
+    /// <summary>Key name of the previous config-signing key right after a rotation's switch (ROTATION.md); empty otherwise.</summary>
+    public string? PreviousConfigSigningKeyName { get; set; }
+
     /// <summary>OAuth scope of Key Vault tokens; differs in sovereign clouds.</summary>
     public string Scope { get; set; } = "https://vault.azure.net/.default";
 

@@ -2,7 +2,7 @@ using CloudWg.Functions.KeyVault;
 
 namespace CloudWg.Functions.Pki;
 
-/// <summary>Config-signing keys in Key Vault: the current key (created on first use) and the configured next key.</summary>
+/// <summary>Config-signing keys in Key Vault: the current key (created on first use) and the configured next and previous keys.</summary>
 public sealed class KeyVaultConfigSigningKeys(KeyVaultRestClient client, KeyVaultOptions options) : IConfigSigningKeys
 {
     public async Task<IReadOnlyList<ConfigSigningKey>> GetPublishedAsync(CancellationToken cancellationToken = default)
@@ -10,10 +10,12 @@ public sealed class KeyVaultConfigSigningKeys(KeyVaultRestClient client, KeyVaul
         var current = await client.GetKeyAsync(options.ConfigSigningKeyName, cancellationToken).ConfigureAwait(false)
             ?? await client.CreateEcKeyAsync(options.ConfigSigningKeyName, cancellationToken).ConfigureAwait(false);
         var keys = new List<ConfigSigningKey> { new(current.ToJwk(), ConfigSigningKey.Current) };
-        if (!string.IsNullOrWhiteSpace(options.NextConfigSigningKeyName)
-            && await client.GetKeyAsync(options.NextConfigSigningKeyName, cancellationToken).ConfigureAwait(false) is { } next)
+        foreach (var (name, status) in new[] { (options.NextConfigSigningKeyName, ConfigSigningKey.Next), (options.PreviousConfigSigningKeyName, ConfigSigningKey.Previous) })
         {
-            keys.Add(new(next.ToJwk(), ConfigSigningKey.Next));
+            if (!string.IsNullOrWhiteSpace(name) && await client.GetKeyAsync(name, cancellationToken).ConfigureAwait(false) is { } key)
+            {
+                keys.Add(new(key.ToJwk(), status));
+            }
         }
 
         return keys;

@@ -5,22 +5,26 @@ using CloudWg.Protocol.Jws;
 namespace CloudWg.Functions.Pki;
 
 /// <summary>
-/// The local config-signing keys: <c>config-signing-key.pem</c> (current) and, during a rotation,
-/// <c>config-signing-key.next.pem</c> in the state directory. The current key is created (0600) if no one has yet;
+/// The local config-signing keys in the state directory: <c>config-signing-key.pem</c> (current) and, during a
+/// rotation (ROTATION.md), <c>config-signing-key.next.pem</c> or <c>config-signing-key.previous.pem</c>. The current key is created (0600) if no one has yet;
 /// creation never replaces an existing file, so the signer and the trust bundle always agree on the key.
 /// </summary>
 public sealed class LocalConfigSigningKeys(StateDirectory state) : IConfigSigningKeys
 {
     public const string CurrentFile = "config-signing-key.pem";
     public const string NextFile = "config-signing-key.next.pem";
+    public const string PreviousFile = "config-signing-key.previous.pem";
 
     public Task<IReadOnlyList<ConfigSigningKey>> GetPublishedAsync(CancellationToken cancellationToken = default)
     {
         var keys = new List<ConfigSigningKey> { Read(EnsureCurrent(), ConfigSigningKey.Current) };
-        var next = state.File(NextFile);
-        if (File.Exists(next))
+        foreach (var (file, status) in new[] { (NextFile, ConfigSigningKey.Next), (PreviousFile, ConfigSigningKey.Previous) })
         {
-            keys.Add(Read(next, ConfigSigningKey.Next));
+            var path = state.File(file);
+            if (File.Exists(path))
+            {
+                keys.Add(Read(path, status));
+            }
         }
 
         return Task.FromResult<IReadOnlyList<ConfigSigningKey>>(keys);

@@ -9,9 +9,18 @@ public sealed class ConnectionStringAccountKey(string connectionString) : IStora
 
     public Task<StorageSharedKeyCredential> GetAsync(CancellationToken cancellationToken = default) => Task.FromResult(credential);
 
+    /// <summary>The emulator's published development account (what <c>UseDevelopmentStorage=true</c> means).</summary>
+    private const string DevelopmentAccount = "devstoreaccount1";
+    private const string DevelopmentKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
     private static StorageSharedKeyCredential Parse(string connectionString)
     {
         string? name = null, key = null;
+        if (connectionString.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase))
+        {
+            return new StorageSharedKeyCredential(DevelopmentAccount, DevelopmentKey);
+        }
+
         foreach (var part in connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var equals = part.IndexOf('=', StringComparison.Ordinal);

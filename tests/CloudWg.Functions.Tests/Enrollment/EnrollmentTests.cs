@@ -186,6 +186,22 @@ public sealed class EnrollmentTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync("/api/nodes/nosuchnode/revoke", null, Ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task Enrollment_attempts_are_rate_limited_per_client_address()
+    {
+        await using var app = await new PkiApp(azurite.ConnectionString, new Dictionary<string, string?> { ["CloudWg:Enrollment:AttemptsPerMinute"] = "3" }).StartAsync();
+        using var anonymous = app.NewClient();
+        using var agent = new TestAgent();
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            statuses.Add((await TestAgent.EnrollAsync(anonymous, agent.Request("guess-" + i))).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.Unauthorized, HttpStatusCode.TooManyRequests], statuses);
+    }
+
     private static async Task AssertRejected(HttpResponseMessage response, string reason)
     {
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
