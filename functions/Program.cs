@@ -1,12 +1,15 @@
 using CloudWg.Functions.Admins;
+using CloudWg.Functions.Agent;
 using CloudWg.Functions.Audit;
 using CloudWg.Functions.Auth;
+using CloudWg.Functions.Enrollment;
 using CloudWg.Functions.FirewallRules;
 using CloudWg.Functions.Health;
 using CloudWg.Functions.Hosting;
 using CloudWg.Functions.Nodes;
 using CloudWg.Functions.OpenApi;
 using CloudWg.Functions.Peers;
+using CloudWg.Functions.Pki;
 using CloudWg.Functions.Publishing;
 using CloudWg.Functions.Routes;
 using CloudWg.Functions.Setup;
@@ -24,6 +27,9 @@ builder.Services.AddCloudWgPublishing();
 builder.Services.AddCloudWgTriggers();
 builder.Services.AddCloudWgOpenApi();
 builder.Services.AddCloudWgAuthentication();
+builder.Services.AddCloudWgPki(builder.Configuration);
+builder.Services.AddCloudWgEnrollment();
+builder.Services.AddCloudWgAgent();
 
 var app = builder.Build();
 app.UseExceptionHandler();
@@ -42,6 +48,8 @@ app.MapAuth();
 app.MapAdmins();
 app.MapTokens();
 app.MapAudit();
+app.MapEnrollment();
+app.MapAgent();
 app.MapSpa();
 app.Run();
 

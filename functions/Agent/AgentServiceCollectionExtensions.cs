@@ -1,0 +1,23 @@
+using CloudWg.Functions.Auth;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace CloudWg.Functions.Agent;
+
+public static class AgentServiceCollectionExtensions
+{
+    /// <summary>The node-certificate authentication scheme and the <see cref="Policies.Node"/> policy.</summary>
+    public static IServiceCollection AddCloudWgAgent(this IServiceCollection services)
+    {
+        services.AddOptions<FrontEndOptions>().BindConfiguration(FrontEndOptions.Section);
+        services.TryAddSingleton<ClientAddress>();
+        services.AddAuthentication()
+            .AddScheme<AuthenticationSchemeOptions, NodeCertificateAuthenticationHandler>(NodeCertificateDefaults.Scheme, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Policies.Node, p => p
+                .AddAuthenticationSchemes(NodeCertificateDefaults.Scheme)
+                .RequireAuthenticatedUser()
+                .RequireClaim(NodeClaims.NodeId));
+        return services;
+    }
+}

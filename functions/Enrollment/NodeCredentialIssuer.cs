@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using CloudWg.Functions.Pki;
+using CloudWg.Functions.Sas;
+using CloudWg.Protocol.Jws;
+using CloudWg.Protocol.Messages;
+using Microsoft.Extensions.Options;
+
+namespace CloudWg.Functions.Enrollment;
+
+/// <summary>
+/// Everything a node gets at enrollment and renewal: a certificate from the fleet CA, the trust bundle and a fresh SAS
+/// set; the certificate is recorded (so it can authenticate and be revoked) and the node entity updated.
+/// </summary>
+public sealed class NodeCredentialIssuer(
+    ICertificateAuthority authority,
+    IConfigSigningKeys signingKeys,
+    NodeSasService sas,
+    NodeCertificateStore certificates,
+    INodeDirectory nodes,
+    IOptions<PkiOptions> options,
+    TimeProvider time)
+{
+    public async Task<IssuedCredentials> IssueAsync(
+        string nodeId, PublicKey publicKey, string? wireGuardPublicKey, string? hostname, string? agentVersion, string reason, CancellationToken cancellationToken)
+    {
+        var certificate = await authority.IssueNodeCertificateAsync(nodeId, publicKey, options.Value.NodeCertificateLifetime, cancellationToken).ConfigureAwait(false);
+        await certificates.RecordIssuedAsync(nodeId, certificate, reason, cancellationToken).ConfigureAwait(false);
+        var grants = await sas.IssueAsync(nodeId, cancellationToken).ConfigureAwait(false);
+        var expiresAt = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
+        await nodes.RecordEnrollmentAsync(nodeId, new NodeEnrollment(
+            wireGuardPublicKey,
+            hostname,
+            agentVersion,
+            certificate.SerialNumber,
+            certificate.GetCertHashString(HashAlgorithmName.SHA256),
+            expiresAt,
+            time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        var ca = await authority.GetCertificatesAsync(cancellationToken).ConfigureAwait(false);
+        return new IssuedCredentials(
+            nodeId,
+            [certificate.ExportCertificatePem(), ca.Fleet.ExportCertificatePem(), ca.Root.ExportCertificatePem()],
+            await GetTrustBundleAsync(cancellationToken).ConfigureAwait(false),
+            new SasGrant(grants.Inbox.Url.AbsoluteUri, grants.Inbox.ExpiresAt),
+            new SasGrant(grants.DesiredStateBlob.Url.AbsoluteUri, grants.DesiredStateBlob.ExpiresAt),
+            new SasGrant(grants.Reports.Url.AbsoluteUri, grants.Reports.ExpiresAt),
+            expiresAt);
+    }
+
+    /// <summary>The root CA and the published config-signing keys (current and, during a rotation, next).</summary>
+    public async Task<TrustBundle> GetTrustBundleAsync(CancellationToken cancellationToken)
+    {
+        var ca = await authority.GetCertificatesAsync(cancellationToken).ConfigureAwait(false);
+        var keys = await signingKeys.GetPublishedAsync(cancellationToken).ConfigureAwait(false);
+        return new TrustBundle([.. keys.Select(k => k.PublicKey)], [ca.Root.ExportCertificatePem()]);
+    }
+}

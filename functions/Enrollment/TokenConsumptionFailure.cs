@@ -1,0 +1,8 @@
+namespace CloudWg.Functions.Enrollment;
+
+public enum TokenConsumptionFailure
+{
+    Unknown,
+    Expired,
+    Used,
+}

@@ -1,0 +1,69 @@
+using System.Security.Cryptography.X509Certificates;
+using Azure;
+using Azure.Data.Tables;
+using CloudWg.Functions.Storage;
+
+namespace CloudWg.Functions.Pki;
+
+/// <summary>
+/// Issued node certificates and per-node PKI state in the <c>certificates</c> table: PartitionKey = node id; one row
+/// per certificate (RowKey = serial, uppercase hex) and one state row (RowKey <see cref="StateRowKey"/>). A certificate
+/// authenticates only if its row exists and is not revoked, so revocation needs no CRL.
+/// </summary>
+public sealed class NodeCertificateStore(StorageClients storage, TimeProvider time)
+{
+    public const string StateRowKey = "state";
+
+    private TableClient Table => storage.Table("certificates");
+
+    public async Task RecordIssuedAsync(string nodeId, X509Certificate2 certificate, string reason, CancellationToken cancellationToken = default)
+    {
+        await Table.AddEntityAsync(new TableEntity(nodeId, certificate.SerialNumber)
+        {
+            ["Thumbprint"] = certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256),
+            ["NotBefore"] = new DateTimeOffset(certificate.NotBefore.ToUniversalTime()),
+            ["NotAfter"] = new DateTimeOffset(certificate.NotAfter.ToUniversalTime()),
+            ["IssuedAt"] = time.GetUtcNow(),
+            ["Reason"] = reason,
+        }, cancellationToken).ConfigureAwait(false);
+        await Table.UpsertEntityAsync(new TableEntity(nodeId, StateRowKey)
+        {
+            ["Status"] = "enrolled",
+            ["CurrentSerial"] = certificate.SerialNumber,
+        }, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the certificate with <paramref name="serial"/> was issued to <paramref name="nodeId"/> and is not revoked.</summary>
+    public async Task<bool> IsActiveAsync(string nodeId, string serial, CancellationToken cancellationToken = default)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(nodeId, serial, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue && row.Value!.GetDateTimeOffset("RevokedAt") is null;
+    }
+
+    /// <summary>When the node was last revoked, if ever: enrollment tokens created before that are void.</summary>
+    public async Task<DateTimeOffset?> RevokedAtAsync(string nodeId, CancellationToken cancellationToken = default)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(nodeId, StateRowKey, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? row.Value!.GetDateTimeOffset("RevokedAt") : null;
+    }
+
+    /// <summary>Marks every certificate of the node revoked; returns their serials.</summary>
+    public async Task<IReadOnlyList<string>> RevokeAllAsync(string nodeId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        var revoked = new List<string>();
+        await foreach (var row in Table.QueryAsync<TableEntity>(e => e.PartitionKey == nodeId, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.RowKey == StateRowKey || row.GetDateTimeOffset("RevokedAt") is not null)
+            {
+                continue;
+            }
+
+            row["RevokedAt"] = at;
+            await Table.UpdateEntityAsync(row, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            revoked.Add(row.RowKey);
+        }
+
+        await Table.UpsertEntityAsync(new TableEntity(nodeId, StateRowKey) { ["Status"] = "revoked", ["RevokedAt"] = at }, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        return revoked;
+    }
+}

@@ -1,0 +1,32 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Options;
+
+namespace CloudWg.Functions.Pki;
+
+/// <summary>
+/// The control plane's own HTTPS certificate for its local mTLS endpoint, issued by the fleet CA at start-up with an
+/// in-memory key, so agents verify the control plane against the root they pinned at enrollment.
+/// </summary>
+public sealed class ServerCertificateProvider(ICertificateAuthority authority, IOptions<PkiOptions> options)
+{
+    private static readonly TimeSpan Lifetime = TimeSpan.FromDays(30);
+    private readonly Lazy<(X509Certificate2 Certificate, X509Certificate2Collection Chain)> issued = new(() => Issue(authority, options.Value));
+
+    public X509Certificate2 Certificate => issued.Value.Certificate;
+
+    /// <summary>The intermediates sent along with the certificate (the fleet CA).</summary>
+    public X509Certificate2Collection Chain => issued.Value.Chain;
+
+    private static (X509Certificate2, X509Certificate2Collection) Issue(ICertificateAuthority authority, PkiOptions options)
+    {
+        // Runs once when Kestrel binds its HTTPS endpoints, before any request: blocking here is harmless.
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var certificate = authority.IssueServerCertificateAsync(options.ServerNames, new PublicKey(key), Lifetime).GetAwaiter().GetResult();
+        var ca = authority.GetCertificatesAsync().GetAwaiter().GetResult();
+        using var withKey = certificate.CopyWithPrivateKey(key);
+        // Round-trip through PKCS#12 so the key is not tied to the disposed ECDsa instance.
+        var exported = X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+        return (exported, [ca.Fleet]);
+    }
+}

@@ -1,0 +1,172 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using CloudWg.Functions.Agent;
+using CloudWg.Functions.Sas;
+using CloudWg.Functions.Tests.Pki;
+using CloudWg.Protocol.Messages;
+using CloudWg.Tests.Shared;
+
+namespace CloudWg.Functions.Tests.Agent;
+
+/// <summary>Agent endpoints over real mutual TLS on Kestrel.</summary>
+public sealed class AgentMtlsTests(AzuriteFixture azurite)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Renewal_over_mtls_issues_a_new_certificate_and_sas_and_revocation_turns_it_into_401()
+    {
+        await using var app = await new PkiApp(azurite.ConnectionString).StartAsync();
+        var (agent, nodeId, enrolled) = await EnrollAsync(app);
+        using var certificate = agent.ClientCertificate(enrolled.CertificateChainPem);
+        using var mtls = app.NewClient(certificate);
+        using var newKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        var response = await mtls.PostAsJsonAsync("/api/agent/renew", new RenewalRequest(agent.Csr(newKey)), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var renewed = (await response.Content.ReadFromJsonAsync<RenewalResponse>(Ct))!;
+        Assert.Empty(renewed.Validate());
+        using var leaf = X509Certificate2.CreateFromPem(renewed.CertificateChainPem[0]);
+        Assert.Equal(newKey.ExportSubjectPublicKeyInfo(), leaf.PublicKey.ExportSubjectPublicKeyInfo());
+        Assert.NotEqual(certificate.SerialNumber, leaf.SerialNumber);
+        Assert.NotEqual(enrolled.Inbox.Url, renewed.Inbox.Url);
+
+        Assert.Equal(HttpStatusCode.OK, (await AdminRevokeAsync(app, nodeId)).StatusCode);
+
+        var afterRevocation = await mtls.PostAsJsonAsync("/api/agent/renew", new RenewalRequest(agent.Csr()), Ct);
+        await AssertUnauthorized(afterRevocation, "revoked");
+        using var renewedCertificate = CopyWithKey(leaf, newKey);
+        using var renewedClient = app.NewClient(renewedCertificate);
+        await AssertUnauthorized(await renewedClient.GetAsync("/api/agent/desired-state", Ct), "revoked");
+    }
+
+    [Fact]
+    public async Task Desired_state_returns_the_nodes_latest_jws_or_404_before_the_first_publish()
+    {
+        await using var app = await new PkiApp(azurite.ConnectionString).StartAsync();
+        var (agent, nodeId, enrolled) = await EnrollAsync(app);
+        using var certificate = agent.ClientCertificate(enrolled.CertificateChainPem);
+        using var mtls = app.NewClient(certificate);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await mtls.GetAsync("/api/agent/desired-state", Ct)).StatusCode);
+
+        await app.Storage.Blobs.GetBlobContainerClient(app.Storage.Names.Container(nodeId))
+            .GetBlobClient(DesiredStateLocation.LatestBlobName).UploadAsync(BinaryData.FromString("header.payload.signature"), overwrite: true, Ct);
+        var response = await mtls.GetAsync("/api/agent/desired-state", Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(AgentEndpoints.JoseContentType, response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("header.payload.signature", await response.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
+    public async Task An_expired_certificate_gets_401()
+    {
+        await using var app = await new PkiApp(azurite.ConnectionString).StartAsync();
+        var (agent, _, enrolled) = await EnrollAsync(app);
+        using var certificate = agent.ClientCertificate(enrolled.CertificateChainPem);
+        using var mtls = app.NewClient(certificate);
+        Assert.Equal(HttpStatusCode.NotFound, (await mtls.GetAsync("/api/agent/desired-state", Ct)).StatusCode);
+
+        app.Time.Advance(TimeSpan.FromDays(366));
+
+        await AssertUnauthorized(await mtls.GetAsync("/api/agent/desired-state", Ct), "not valid");
+    }
+
+    [Fact]
+    public async Task Without_a_certificate_or_with_a_foreign_one_agent_endpoints_answer_401()
+    {
+        await using var app = await new PkiApp(azurite.ConnectionString).StartAsync();
+        using var anonymous = app.NewClient();
+        await AssertUnauthorized(await anonymous.GetAsync("/api/agent/desired-state", Ct), "client certificate");
+        await AssertUnauthorized(await anonymous.PostAsJsonAsync("/api/agent/renew", new RenewalRequest("x"), Ct), "client certificate");
+
+        // Same subject and SAN as a real node certificate, but self-signed: not from the fleet CA.
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=n1", key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddUri(new Uri("urn:cloudwg:node:n1"));
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        using var forged = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        using var forgedClient = app.NewClient(X509CertificateLoader.LoadPkcs12(forged.Export(X509ContentType.Pkcs12), null));
+        await AssertUnauthorized(await forgedClient.GetAsync("/api/agent/desired-state", Ct), "not valid");
+
+        // The forwarded-certificate header is ignored unless the app is configured to run behind the Functions front end.
+        var (agent, _, enrolled) = await EnrollAsync(app);
+        using var real = agent.ClientCertificate(enrolled.CertificateChainPem);
+        using var headerOnly = new HttpRequestMessage(HttpMethod.Get, "/api/agent/desired-state");
+        headerOnly.Headers.Add(NodeCertificateDefaults.ForwardedCertificateHeader, Convert.ToBase64String(real.RawData));
+        await AssertUnauthorized(await anonymous.SendAsync(headerOnly, Ct), "client certificate");
+    }
+
+    [Fact]
+    public async Task Behind_the_functions_front_end_the_forwarded_certificate_header_authenticates()
+    {
+        await using var app = await new PkiApp(azurite.ConnectionString, new Dictionary<string, string?> { ["CloudWg:BehindFunctionsFrontEnd"] = "true" }).StartAsync();
+        var (agent, _, enrolled) = await EnrollAsync(app);
+        using var certificate = agent.ClientCertificate(enrolled.CertificateChainPem);
+        using var anonymous = app.NewClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/agent/desired-state");
+        request.Headers.Add(NodeCertificateDefaults.ForwardedCertificateHeader, Convert.ToBase64String(certificate.RawData));
+
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.SendAsync(request, Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Renewal_with_a_bad_csr_gives_400_naming_csr()
+    {
+        await using var app = await new PkiApp(azurite.ConnectionString).StartAsync();
+        var (agent, _, enrolled) = await EnrollAsync(app);
+        using var certificate = agent.ClientCertificate(enrolled.CertificateChainPem);
+        using var mtls = app.NewClient(certificate);
+        using var rsa = RSA.Create(2048);
+
+        foreach (var csr in new[] { "", "garbage", new CertificateRequest("CN=x", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1).CreateSigningRequestPem() })
+        {
+            var response = await mtls.PostAsJsonAsync("/api/agent/renew", new RenewalRequest(csr), Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+            Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("csr", out _));
+        }
+
+        var notJson = await mtls.PostAsync("/api/agent/renew", new StringContent("{", System.Text.Encoding.UTF8, "application/json"), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+    }
+
+    private static async Task<(TestAgent Agent, string NodeId, EnrollmentResponse Enrolled)> EnrollAsync(PkiApp app)
+    {
+        using var admin = app.NewClient(admin: "alice");
+        using var anonymous = app.NewClient();
+        var nodeId = await app.CreateNodeAsync();
+        var token = await PkiHttp.CreateTokenAsync(admin, nodeId);
+        var agent = new TestAgent();
+        var response = await TestAgent.EnrollAsync(anonymous, agent.Request(token.Token));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (agent, nodeId, (await response.Content.ReadFromJsonAsync<EnrollmentResponse>(Ct))!);
+    }
+
+    private static async Task<HttpResponseMessage> AdminRevokeAsync(PkiApp app, string nodeId)
+    {
+        using var admin = app.NewClient(admin: "alice");
+        return await admin.PostAsync($"/api/nodes/{nodeId}/revoke", null, Ct);
+    }
+
+    private static X509Certificate2 CopyWithKey(X509Certificate2 certificate, ECDsa key)
+    {
+        using var withKey = certificate.CopyWithPrivateKey(key);
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+    }
+
+    private static async Task AssertUnauthorized(HttpResponseMessage response, string detailContains)
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        Assert.Contains(detailContains, problem.RootElement.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,343 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using Azure.Core.Pipeline;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CloudWg.Functions.Tests.KeyVault;
+
+/// <summary>
+/// An in-test Key Vault: HTTPS on loopback with a self-signed certificate, Key Vault's bearer challenge (401 with
+/// <c>WWW-Authenticate: Bearer authorization=..., resource=...</c>) for requests without the expected token, and the REST
+/// subset CloudWg uses — create certificate (issuer Self or Unknown, reuse_key), get pending operation, merge, get
+/// certificate, create/get key, sign, get secret — with real P-256 keys and real ECDSA signatures.
+/// </summary>
+public sealed class FakeKeyVault : IAsyncDisposable
+{
+    public const string Token = "fake-key-vault-token";
+
+    private readonly WebApplication app;
+    private readonly X509Certificate2 tlsCertificate;
+    private readonly ConcurrentDictionary<string, List<KeyVersion>> keys = new();
+    private readonly ConcurrentDictionary<string, CertificateState> certificates = new();
+    private readonly object gate = new();
+    private int challenges;
+    private int signatures;
+
+    private FakeKeyVault(WebApplication app, X509Certificate2 tlsCertificate)
+    {
+        this.app = app;
+        this.tlsCertificate = tlsCertificate;
+    }
+
+    public Uri VaultUri { get; private set; } = null!;
+
+    public ConcurrentDictionary<string, string> Secrets { get; } = new();
+
+    /// <summary>401 challenges answered so far (the SDK's challenge-based authentication did run).</summary>
+    public int Challenges => Volatile.Read(ref challenges);
+
+    /// <summary>Sign operations performed so far.</summary>
+    public int Signatures => Volatile.Read(ref signatures);
+
+    /// <summary>A transport that trusts exactly this vault's TLS certificate.</summary>
+    public HttpPipelineTransport Transport => new HttpClientTransport(new SocketsHttpHandler
+    {
+        SslOptions = new SslClientAuthenticationOptions
+        {
+            RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && certificate.GetCertHashString() == tlsCertificate.GetCertHashString(),
+        },
+    });
+
+    public static async Task<FakeKeyVault> StartAsync()
+    {
+        using var tlsKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=fake-key-vault", tlsKey, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        san.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        using var selfSigned = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(7));
+        var tls = X509CertificateLoader.LoadPkcs12(selfSigned.Export(X509ContentType.Pkcs12), null);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, l => l.UseHttps(tls)));
+        var app = builder.Build();
+        var vault = new FakeKeyVault(app, tls);
+        vault.Map(app);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        vault.VaultUri = new Uri(address.TrimEnd('/') + "/");
+        return vault;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+        tlsCertificate.Dispose();
+    }
+
+    private void Map(WebApplication web)
+    {
+        web.Use(async (context, next) =>
+        {
+            if (context.Request.Headers.Authorization.ToString() != "Bearer " + Token)
+            {
+                Interlocked.Increment(ref challenges);
+                context.Response.StatusCode = 401;
+                context.Response.Headers.WWWAuthenticate =
+                    "Bearer authorization=\"https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000\", resource=\"https://vault.azure.net\"";
+                await context.Response.WriteAsJsonAsync(new { error = new { code = "Unauthorized", message = "Request is missing a Bearer or PoP token." } });
+                return;
+            }
+
+            await next(context);
+        });
+        web.MapPost("/certificates/{name}/create", CreateCertificate);
+        web.MapGet("/certificates/{name}/pending", GetOperation);
+        web.MapPost("/certificates/{name}/pending/merge", Merge);
+        web.MapGet("/certificates/{name}", GetCertificate);
+        web.MapGet("/certificates/{name}/{version}", GetCertificate);
+        web.MapPost("/keys/{name}/create", CreateKey);
+        web.MapGet("/keys/{name}", GetKey);
+        web.MapGet("/keys/{name}/{version}", GetKey);
+        web.MapPost("/keys/{name}/{version}/sign", Sign);
+        web.MapGet("/secrets/{name}", (string name) => Secrets.TryGetValue(name, out var value)
+            ? Results.Json(new { value, id = $"{VaultUri}secrets/{name}/1" })
+            : NotFound("SecretNotFound", name));
+    }
+
+    private async Task<IResult> CreateCertificate(string name, HttpRequest request)
+    {
+        var body = (await JsonNode.ParseAsync(request.Body))!;
+        var policy = body["policy"]!;
+        var keyProps = policy["key_props"]!;
+        if ((string?)keyProps["kty"] != "EC" || (string?)keyProps["crv"] != "P-256")
+        {
+            return Results.Json(new { error = new { code = "BadParameter", message = "Only EC P-256 is faked." } }, statusCode: 400);
+        }
+
+        var subject = new X500DistinguishedName((string)policy["x509_props"]!["subject"]!);
+        var issuer = (string)policy["issuer"]!["name"]!;
+        lock (gate)
+        {
+            var version = Guid.NewGuid().ToString("N");
+            var key = (bool?)keyProps["reuse_key"] == true && keys.TryGetValue(name, out var existing) && existing.Count > 0
+                ? existing[^1].Key
+                : ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            keys.GetOrAdd(name, _ => []).Add(new KeyVersion(version, key));
+            var state = certificates.GetOrAdd(name, _ => new CertificateState());
+            state.Policy = policy.DeepClone();
+            if (issuer == "Self")
+            {
+                var self = new CertificateRequest(subject, key, HashAlgorithmName.SHA256)
+                    .CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddYears(1));
+                state.Versions.Add(new CertificateVersion(version, self.RawData));
+                state.Operation = new Operation(version, issuer, null, "completed");
+            }
+            else
+            {
+                var csr = new CertificateRequest(subject, key, HashAlgorithmName.SHA256).CreateSigningRequest();
+                state.Operation = new Operation(version, issuer, csr, "inProgress");
+            }
+
+            return Results.Json(OperationJson(name, state.Operation), statusCode: 202);
+        }
+    }
+
+    private IResult GetOperation(string name)
+    {
+        lock (gate)
+        {
+            return certificates.TryGetValue(name, out var state) && state.Operation is { } operation
+                ? Results.Json(OperationJson(name, operation))
+                : NotFound("PendingCertificateNotFound", name);
+        }
+    }
+
+    private async Task<IResult> Merge(string name, HttpRequest request)
+    {
+        var body = (await JsonNode.ParseAsync(request.Body))!;
+        var chain = body["x5c"]!.AsArray().Select(x => Convert.FromBase64String((string)x!)).ToList();
+        lock (gate)
+        {
+            if (!certificates.TryGetValue(name, out var state) || state.Operation is not { Status: "inProgress" } operation)
+            {
+                return NotFound("PendingCertificateNotFound", name);
+            }
+
+            using var merged = X509CertificateLoader.LoadCertificate(chain[0]);
+            var key = keys[name].Single(k => k.Version == operation.Version).Key;
+            if (!merged.PublicKey.ExportSubjectPublicKeyInfo().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
+            {
+                return Results.Json(new { error = new { code = "BadParameter", message = "Public key of the certificate does not match the pending request." } }, statusCode: 400);
+            }
+
+            state.Versions.Add(new CertificateVersion(operation.Version, chain[0]));
+            state.Operation = operation with { Status = "completed" };
+            return Results.Json(BundleJson(name, state, state.Versions[^1]), statusCode: 201);
+        }
+    }
+
+    private IResult GetCertificate(string name, string? version)
+    {
+        lock (gate)
+        {
+            if (!certificates.TryGetValue(name, out var state) || state.Versions.Count == 0)
+            {
+                return NotFound("CertificateNotFound", name);
+            }
+
+            var found = string.IsNullOrEmpty(version) ? state.Versions[^1] : state.Versions.FirstOrDefault(v => v.Version == version);
+            return found is null ? NotFound("CertificateNotFound", name) : Results.Json(BundleJson(name, state, found));
+        }
+    }
+
+    private IResult CreateKey(string name)
+    {
+        lock (gate)
+        {
+            var version = Guid.NewGuid().ToString("N");
+            var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+            keys.GetOrAdd(name, _ => []).Add(new KeyVersion(version, key));
+            return Results.Json(KeyJson(name, version, key));
+        }
+    }
+
+    private IResult GetKey(string name, string? version)
+    {
+        lock (gate)
+        {
+            var found = Find(name, version);
+            return found is null ? NotFound("KeyNotFound", name) : Results.Json(KeyJson(name, found.Version, found.Key));
+        }
+    }
+
+    private async Task<IResult> Sign(string name, string version, HttpRequest request)
+    {
+        var body = (await JsonNode.ParseAsync(request.Body))!;
+        if ((string?)body["alg"] != "ES256")
+        {
+            return Results.Json(new { error = new { code = "BadParameter", message = "Only ES256 is faked." } }, statusCode: 400);
+        }
+
+        var digest = System.Buffers.Text.Base64Url.DecodeFromChars((string)body["value"]!);
+        if (digest.Length != 32)
+        {
+            return Results.Json(new { error = new { code = "BadParameter", message = "ES256 needs a 32-byte digest." } }, statusCode: 400);
+        }
+
+        KeyVersion? found;
+        lock (gate)
+        {
+            found = Find(name, version);
+        }
+
+        if (found is null)
+        {
+            return NotFound("KeyNotFound", name);
+        }
+
+        Interlocked.Increment(ref signatures);
+        var signature = found.Key.SignHash(digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        return Results.Json(new { kid = $"{VaultUri}keys/{name}/{found.Version}", value = System.Buffers.Text.Base64Url.EncodeToString(signature) });
+    }
+
+    private KeyVersion? Find(string name, string? version) =>
+        keys.TryGetValue(name, out var versions) && versions.Count > 0
+            ? string.IsNullOrEmpty(version) ? versions[^1] : versions.FirstOrDefault(v => v.Version == version)
+            : null;
+
+    private JsonObject OperationJson(string name, Operation operation)
+    {
+        var json = new JsonObject
+        {
+            ["id"] = $"{VaultUri}certificates/{name}/pending",
+            ["issuer"] = new JsonObject { ["name"] = operation.Issuer },
+            ["cancellation_requested"] = false,
+            ["status"] = operation.Status,
+            ["status_details"] = operation.Status == "completed" ? "" : "Pending certificate created. Please Perform Merge to complete the request.",
+            ["request_id"] = operation.Version,
+        };
+        if (operation.Csr is not null)
+        {
+            json["csr"] = Convert.ToBase64String(operation.Csr);
+        }
+
+        if (operation.Status == "completed")
+        {
+            json["target"] = $"{VaultUri}certificates/{name}";
+        }
+
+        return json;
+    }
+
+    private JsonObject BundleJson(string name, CertificateState state, CertificateVersion version)
+    {
+        using var certificate = X509CertificateLoader.LoadCertificate(version.Der);
+        return new JsonObject
+        {
+            ["id"] = $"{VaultUri}certificates/{name}/{version.Version}",
+            ["kid"] = $"{VaultUri}keys/{name}/{version.Version}",
+            ["sid"] = $"{VaultUri}secrets/{name}/{version.Version}",
+            ["x5t"] = System.Buffers.Text.Base64Url.EncodeToString(SHA1.HashData(version.Der)),
+            ["cer"] = Convert.ToBase64String(version.Der),
+            ["attributes"] = new JsonObject
+            {
+                ["enabled"] = true,
+                ["nbf"] = new DateTimeOffset(certificate.NotBefore.ToUniversalTime()).ToUnixTimeSeconds(),
+                ["exp"] = new DateTimeOffset(certificate.NotAfter.ToUniversalTime()).ToUnixTimeSeconds(),
+                ["created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                ["updated"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+                ["recoveryLevel"] = "Recoverable+Purgeable",
+            },
+            ["policy"] = state.Policy?.DeepClone(),
+        };
+    }
+
+    private JsonObject KeyJson(string name, string version, ECDsa key)
+    {
+        var parameters = key.ExportParameters(false);
+        return new JsonObject
+        {
+            ["key"] = new JsonObject
+            {
+                ["kid"] = $"{VaultUri}keys/{name}/{version}",
+                ["kty"] = "EC",
+                ["crv"] = "P-256",
+                ["x"] = System.Buffers.Text.Base64Url.EncodeToString(parameters.Q.X),
+                ["y"] = System.Buffers.Text.Base64Url.EncodeToString(parameters.Q.Y),
+                ["key_ops"] = new JsonArray("sign", "verify"),
+            },
+            ["attributes"] = new JsonObject { ["enabled"] = true, ["exportable"] = false },
+        };
+    }
+
+    private static IResult NotFound(string code, string name) =>
+        Results.Json(new { error = new { code, message = $"{name} was not found in this fake vault." } }, statusCode: 404);
+
+    private sealed record KeyVersion(string Version, ECDsa Key);
+
+    private sealed record CertificateVersion(string Version, byte[] Der);
+
+    private sealed record Operation(string Version, string Issuer, byte[]? Csr, string Status);
+
+    private sealed class CertificateState
+    {
+        public List<CertificateVersion> Versions { get; } = [];
+
+        public Operation? Operation { get; set; }
+
+        public JsonNode? Policy { get; set; }
+    }
+}

@@ -1,0 +1,162 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Azure.Core;
+using Azure.Security.KeyVault.Certificates;
+using CloudWg.Functions.KeyVault;
+using CloudWg.Functions.Pki;
+using CloudWg.Functions.Sas;
+using CloudWg.Functions.Tests.Pki;
+using CloudWg.Protocol.Jws;
+using CloudWg.Protocol.Messages;
+using CloudWg.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CloudWg.Functions.Tests.KeyVault;
+
+/// <summary>The Key Vault path, through the real Certificates SDK and the REST signer, against <see cref="FakeKeyVault"/>.</summary>
+public sealed class KeyVaultTests(AzuriteFixture azurite)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task The_key_vault_ca_creates_root_and_fleet_ca_and_issues_leaves_that_chain_to_the_root()
+    {
+        await using var vault = await FakeKeyVault.StartAsync();
+        var credential = new StaticTokenCredential();
+        var options = Options(vault);
+        var authority = Authority(vault, options, credential);
+        using var nodeKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+        var leaf = await authority.IssueNodeCertificateAsync("node-42", new PublicKey(nodeKey), TimeSpan.FromDays(365), Ct);
+        var ca = await authority.GetCertificatesAsync(Ct);
+
+        CertificateAssertions.AssertNodeCertificate(leaf, "node-42", ca, TimeSpan.FromDays(365));
+        Assert.Equal(ca.Root.SubjectName.Name, ca.Root.IssuerName.Name);
+        Assert.True(ca.Root.Extensions.OfType<X509BasicConstraintsExtension>().Single().CertificateAuthority);
+        Assert.True(ca.Fleet.Extensions.OfType<X509BasicConstraintsExtension>().Single().CertificateAuthority);
+        Assert.True(vault.Challenges > 0, "the SDK's challenge-based authentication ran against the fake");
+        Assert.Contains("https://vault.azure.net/.default", credential.RequestedScopes);
+
+        // A second instance (another function host) loads the same CA instead of creating a new one.
+        var again = await Authority(vault, options, credential).GetCertificatesAsync(Ct);
+        Assert.Equal(ca.Root.Thumbprint, again.Root.Thumbprint);
+        Assert.Equal(ca.Fleet.Thumbprint, again.Fleet.Thumbprint);
+    }
+
+    [Fact]
+    public async Task A_jws_signed_through_key_vault_verifies_against_the_trust_bundle()
+    {
+        await using var vault = await FakeKeyVault.StartAsync();
+        var options = Options(vault);
+        var rest = new KeyVaultRestClient(options, new StaticTokenCredential(), new KeyVaultTransport(vault.Transport));
+        var published = await new KeyVaultConfigSigningKeys(rest, options).GetPublishedAsync(Ct);
+        var bundle = new TrustBundle([.. published.Select(k => k.PublicKey)]);
+        var signer = await KeyVaultJwsSigner.CreateAsync(rest, options.ConfigSigningKeyName, Ct);
+        var signaturesBefore = vault.Signatures;
+
+        var jws = await Jws.SignAsync(signer, Encoding.UTF8.GetBytes("{\"nodeId\":\"n1\",\"version\":7}"), JwsTypes.DesiredState, Ct);
+        var result = new JwsVerifier(bundle).Verify(jws, JwsTypes.DesiredState);
+
+        Assert.True(result.IsValid, result.ToString());
+        Assert.Equal(signer.KeyId, result.Header.Kid);
+        Assert.Equal(vault.Signatures, signaturesBefore + 1);
+        var tampered = jws[..^4] + (jws[^4] == 'A' ? "B" : "A") + jws[^3..];
+        Assert.False(new JwsVerifier(bundle).Verify(tampered, JwsTypes.DesiredState).IsValid);
+    }
+
+    [Fact]
+    public async Task During_a_rotation_the_trust_bundle_holds_the_current_and_the_next_key_and_both_verify()
+    {
+        await using var vault = await FakeKeyVault.StartAsync();
+        var options = Options(vault);
+        options.NextConfigSigningKeyName = "cloudwg-config-signing-next";
+        var rest = new KeyVaultRestClient(options, new StaticTokenCredential(), new KeyVaultTransport(vault.Transport));
+        var current = await KeyVaultJwsSigner.CreateAsync(rest, options.ConfigSigningKeyName, Ct);
+        var next = await KeyVaultJwsSigner.CreateAsync(rest, options.NextConfigSigningKeyName, Ct);
+
+        var published = await new KeyVaultConfigSigningKeys(rest, options).GetPublishedAsync(Ct);
+        var verifier = new JwsVerifier(new TrustBundle([.. published.Select(k => k.PublicKey)]));
+
+        Assert.Equal([ConfigSigningKey.Current, ConfigSigningKey.Next], published.Select(k => k.Status));
+        foreach (var signer in new[] { current, next })
+        {
+            var jws = await Jws.SignAsync(signer, Encoding.UTF8.GetBytes("{\"v\":1}"), JwsTypes.DesiredState, Ct);
+            Assert.True(verifier.Verify(jws, JwsTypes.DesiredState).IsValid);
+        }
+    }
+
+    [Fact]
+    public async Task The_storage_account_key_is_read_from_a_key_vault_secret()
+    {
+        await using var vault = await FakeKeyVault.StartAsync();
+        vault.Secrets["storage-account-key"] = Azurite.AccountKey;
+        var rest = new KeyVaultRestClient(Options(vault), new StaticTokenCredential(), new KeyVaultTransport(vault.Transport));
+
+        var credential = await new KeyVaultAccountKey(rest, Azurite.AccountName, "storage-account-key", new FakeTimeProvider(DateTimeOffset.UtcNow)).GetAsync(Ct);
+
+        Assert.Equal(Azurite.AccountName, credential.AccountName);
+    }
+
+    [Fact]
+    public async Task With_the_key_vault_provider_enrollment_and_mtls_renewal_work_end_to_end()
+    {
+        await using var vault = await FakeKeyVault.StartAsync();
+        var settings = new Dictionary<string, string?>
+        {
+            ["CloudWg:Pki:Provider"] = "KeyVault",
+            ["CloudWg:KeyVault:Uri"] = vault.VaultUri.AbsoluteUri,
+            ["CloudWg:KeyVault:DisableChallengeResourceVerification"] = "true",
+        };
+        await using var app = await new PkiApp(azurite.ConnectionString, settings, s =>
+        {
+            s.AddSingleton<TokenCredential>(new StaticTokenCredential());
+            s.AddSingleton(new KeyVaultTransport(vault.Transport));
+        }).StartAsync();
+        using var admin = app.NewClient(admin: "alice");
+        using var anonymous = app.NewClient();
+        var nodeId = await app.CreateNodeAsync();
+        var token = await PkiHttp.CreateTokenAsync(admin, nodeId);
+        using var agent = new TestAgent();
+
+        var enrollment = await TestAgent.EnrollAsync(anonymous, agent.Request(token.Token));
+
+        Assert.Equal(HttpStatusCode.OK, enrollment.StatusCode);
+        var enrolled = (await enrollment.Content.ReadFromJsonAsync<EnrollmentResponse>(Ct))!;
+        using var root = X509Certificate2.CreateFromPem(enrolled.TrustBundle.RootCertificatesPem![0]);
+        using var fleet = X509Certificate2.CreateFromPem(enrolled.CertificateChainPem[1]);
+        using var leaf = X509Certificate2.CreateFromPem(enrolled.CertificateChainPem[0]);
+        CertificateAssertions.AssertNodeCertificate(leaf, nodeId, new CaCertificates(root, fleet), TimeSpan.FromDays(365));
+        Assert.Empty(Directory.GetFiles(app.StateDirectory, "*.key.pem"));
+
+        using var certificate = agent.ClientCertificate(enrolled.CertificateChainPem);
+        using var mtls = app.NewClient(certificate);
+        var renewal = await mtls.PostAsJsonAsync("/api/agent/renew", new RenewalRequest(agent.Csr()), Ct);
+        Assert.Equal(HttpStatusCode.OK, renewal.StatusCode);
+
+        // The trust bundle's signing key is the Key Vault key, and a JWS signed through Key Vault verifies against it.
+        var rest = app.Services.GetRequiredService<KeyVaultRestClient>();
+        var signer = await KeyVaultJwsSigner.CreateAsync(rest, "cloudwg-config-signing", Ct);
+        var jws = await Jws.SignAsync(signer, Encoding.UTF8.GetBytes("{\"nodeId\":\"" + nodeId + "\"}"), JwsTypes.DesiredState, Ct);
+        Assert.True(new JwsVerifier(enrolled.TrustBundle).Verify(jws, JwsTypes.DesiredState).IsValid);
+    }
+
+    private static KeyVaultOptions Options(FakeKeyVault vault) => new()
+    {
+        Uri = vault.VaultUri,
+        DisableChallengeResourceVerification = true,
+    };
+
+    private static KeyVaultCertificateAuthority Authority(FakeKeyVault vault, KeyVaultOptions options, TokenCredential credential)
+    {
+        var certificates = new CertificateClient(options.Uri!, credential, new CertificateClientOptions
+        {
+            Transport = vault.Transport,
+            DisableChallengeResourceVerification = true,
+        });
+        return new KeyVaultCertificateAuthority(certificates, new KeyVaultRestClient(options, credential, new KeyVaultTransport(vault.Transport)), options, TimeProvider.System);
+    }
+}
