@@ -12,6 +12,13 @@ public sealed class ProblemAuthorizationResultHandler(IProblemDetailsService pro
 
     public async Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
     {
+        if (policy.AuthenticationSchemes.Count > 0)
+        {
+            // A policy with its own schemes (node certificates) challenges and forbids through those schemes.
+            await fallback.HandleAsync(next, context, policy, authorizeResult);
+            return;
+        }
+
         if (authorizeResult.Challenged)
         {
             // The authentication middleware keeps only successful results; handlers cache theirs per request, so

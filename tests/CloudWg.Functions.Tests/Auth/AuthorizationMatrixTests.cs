@@ -20,14 +20,21 @@ namespace CloudWg.Functions.Tests.Auth;
 public sealed class AuthorizationMatrixTests(AzuriteFixture azurite)
 {
     /// <summary>The only routes anyone may call without credentials (DESIGN §5, issue 4 §6).</summary>
-    public static readonly IReadOnlySet<string> AnonymousRoutes = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
-    {
+    public static readonly IReadOnlySet<string> AnonymousRoutes = new HashSet<string>(
+    [
         "GET /api/health",
         "GET /api/setup",
         "POST /api/setup",
         "POST /api/auth/login",
         "POST /api/auth/mfa",
-    };
+        // The API contract is not a secret.
+        "GET /api/openapi.json",
+        // The one-time enrollment token in the body is the credential.
+        "POST /api/agent/enroll",
+        // Custom-handler trigger endpoints: outside /api (never proxied from the internet) and loopback-only.
+        .. CloudWg.Functions.Triggers.TriggerFunctions.All.Select(f => "POST /" + f.Name),
+    ],
+    StringComparer.OrdinalIgnoreCase);
 
     public enum Caller
     {
