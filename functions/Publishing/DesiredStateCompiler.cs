@@ -17,7 +17,7 @@ namespace CloudWg.Functions.Publishing;
 /// <list type="bullet">
 /// <item>disabled peers and peers expired at <c>issuedAt</c>;</item>
 /// <item>a peer whose allowed IPs overlap those of an older peer (WireGuard routes an address to one peer only);</item>
-/// <item>disabled routes and routes whose peer is left out or has no address;</item>
+/// <item>disabled routes, routes whose peer is left out or has no address, and routes on a listener the node no longer has;</item>
 /// <item>disabled firewall rules, and rules whose peer references all vanished — an emptied source list would
 /// mean "any", which must never be the result of deleting a peer — or whose sources and destinations share no
 /// address family.</item>
@@ -53,9 +53,10 @@ public static class DesiredStateCompiler
             .OrderBy(r => r.Id, StringComparer.Ordinal)
             .Select(r => (Route: r, Upstream: peersById.TryGetValue(r.PeerId, out var peer) ? Upstream(peer, r.Port) : null))
             .Where(r => r.Upstream is not null)
-            .Select(r => new L4Route(r.Route.Id, r.Route.Sni, r.Upstream!, r.Route.ProxyProtocol))
             .ToList();
-        var l4 = new L4Spec([.. node.L4Listen.Distinct(StringComparer.Ordinal).Select(listen => new L4Server(listen, routes))]);
+        var l4 = new L4Spec([.. node.L4Listen.Distinct(StringComparer.Ordinal).Select(listen => new L4Server(
+            listen,
+            [.. routes.Where(r => r.Route.Listen == listen).Select(r => new L4Route(r.Route.Id, r.Route.Sni, r.Upstream!, r.Route.ProxyProtocol))]))]);
 
         var rules = snapshot.Rules
             .Where(r => r.Enabled)

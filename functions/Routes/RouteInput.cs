@@ -1,3 +1,4 @@
+using CloudWg.Functions.Nodes;
 using CloudWg.Functions.Validation;
 using CloudWg.Protocol.DesiredStates;
 
@@ -8,7 +9,7 @@ public static class RouteInput
 {
     public const int MaxNames = 32;
 
-    public static SniRoute Read(FieldReader r, string nodeId, SniRoute? existing, string id, DateTimeOffset now)
+    public static SniRoute Read(FieldReader r, Node node, SniRoute? existing, string id, DateTimeOffset now)
     {
         bool Take(string field) => existing is null || r.IsPresent(field);
 
@@ -31,10 +32,15 @@ public static class RouteInput
             }
         }
 
+        var listen = Take("listen")
+            ? r.String("listen", maxLength: 64, check: l => node.L4Listen.Contains(l, StringComparer.Ordinal)
+                ? null
+                : $"must be one of the node's l4Listen addresses: {string.Join(", ", node.L4Listen)}.") ?? node.L4Listen.FirstOrDefault() ?? Node.DefaultL4Listen
+            : existing!.Listen;
         var peerId = Take("peerId") ? r.String("peerId", required: true, 64) ?? "" : existing!.PeerId;
         var port = Take("port") ? r.Int("port", 1, 65535, required: true) ?? 0 : existing!.Port;
         var proxy = Take("proxyProtocol") ? r.Enum("proxyProtocol", WireEnums.ProxyProtocols) ?? ProxyProtocol.None : existing!.ProxyProtocol;
         var enabled = Take("enabled") ? r.Bool("enabled") ?? true : existing!.Enabled;
-        return new SniRoute(id, nodeId, sni, peerId, port, proxy, enabled, existing?.CreatedAt ?? now, now, existing?.ETag ?? default);
+        return new SniRoute(id, node.Id, listen, sni, peerId, port, proxy, enabled, existing?.CreatedAt ?? now, now, existing?.ETag ?? default);
     }
 }

@@ -4,6 +4,7 @@ namespace CloudWg.Functions.Routes;
 public sealed record RouteResponse(
     string Id,
     string NodeId,
+    string Listen,
     IReadOnlyList<string> Sni,
     string PeerId,
     int Port,

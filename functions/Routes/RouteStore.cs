@@ -9,8 +9,8 @@ namespace CloudWg.Functions.Routes;
 
 /// <summary>
 /// Routes in the <c>routes</c> table, partition = node id, row key = route id. Every SNI name has a claim row
-/// <c>sni.&lt;name&gt;</c> in the same partition, written in the route's transaction: a node's listeners never
-/// get the same name twice, even when two instances race.
+/// <c>sni.&lt;listen&gt;.&lt;name&gt;</c> in the same partition, written in the route's transaction: a listener never
+/// gets the same name twice, even when two instances race.
 /// </summary>
 public sealed class RouteStore(StorageClients storage)
 {
@@ -60,8 +60,9 @@ public sealed class RouteStore(StorageClients storage)
     public async Task<SniRoute?> UpdateAsync(SniRoute before, SniRoute after, ETag ifMatch, CancellationToken cancellationToken)
     {
         var actions = new List<TableTransactionAction> { new(TableTransactionActionType.UpdateReplace, ToEntity(after), ifMatch) };
-        actions.AddRange(before.Sni.Except(after.Sni).Select(name => new TableTransactionAction(TableTransactionActionType.Delete, Claim(before, name), ETag.All)));
-        actions.AddRange(after.Sni.Except(before.Sni).Select(name => new TableTransactionAction(TableTransactionActionType.Add, Claim(after, name))));
+        var kept = before.Listen == after.Listen ? before.Sni.Intersect(after.Sni).ToList() : [];
+        actions.AddRange(before.Sni.Except(kept).Select(name => new TableTransactionAction(TableTransactionActionType.Delete, Claim(before, name), ETag.All)));
+        actions.AddRange(after.Sni.Except(kept).Select(name => new TableTransactionAction(TableTransactionActionType.Add, Claim(after, name))));
         try
         {
             var response = await table.SubmitTransactionAsync(actions, cancellationToken);
@@ -93,17 +94,20 @@ public sealed class RouteStore(StorageClients storage)
 
     public Task DeletePartitionAsync(string nodeId, CancellationToken cancellationToken) => PartitionCleaner.DeleteAllAsync(table, nodeId, cancellationToken);
 
-    /// <summary>The route holding <paramref name="name"/> on the node, if any (for a helpful 409).</summary>
-    public async Task<string?> OwnerOfAsync(string nodeId, string name, CancellationToken cancellationToken)
+    /// <summary>The route holding <paramref name="name"/> on the listener, if any (for a helpful 409).</summary>
+    public async Task<string?> OwnerOfAsync(string nodeId, string listen, string name, CancellationToken cancellationToken)
     {
-        var response = await table.GetEntityIfExistsAsync<TableEntity>(nodeId, "sni." + name, cancellationToken: cancellationToken);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(nodeId, ClaimKey(listen, name), cancellationToken: cancellationToken);
         return response.HasValue ? response.Value!.GetString("RouteId") : null;
     }
 
-    private static TableEntity Claim(SniRoute route, string name) => new(route.NodeId, "sni." + name) { ["RouteId"] = route.Id };
+    private static TableEntity Claim(SniRoute route, string name) => new(route.NodeId, ClaimKey(route.Listen, name)) { ["RouteId"] = route.Id };
+
+    private static string ClaimKey(string listen, string name) => $"sni.{listen}.{name}";
 
     private static TableEntity ToEntity(SniRoute route) => new(route.NodeId, route.Id)
     {
+        ["Listen"] = route.Listen,
         ["Sni"] = EntityColumns.ToJson(route.Sni),
         ["PeerId"] = route.PeerId,
         ["Port"] = route.Port,
@@ -116,6 +120,7 @@ public sealed class RouteStore(StorageClients storage)
     private static SniRoute ToModel(TableEntity e) => new(
         e.RowKey,
         e.PartitionKey,
+        e.GetString("Listen") ?? Nodes.Node.DefaultL4Listen,
         EntityColumns.FromJson(e.GetString("Sni")),
         e.GetString("PeerId") ?? "",
         e.GetInt32("Port") ?? 0,

@@ -49,7 +49,8 @@ public static class RoutesEndpoints
     public static async Task<Results<Created<RouteResponse>, ValidationProblem, ProblemHttpResult>> CreateRoute(
         string nodeId, HttpContext context, NodeStore nodes, PeerStore peers, RouteStore routes, ChangeRecorder changes, TimeProvider time, CancellationToken ct)
     {
-        if (await nodes.GetAsync(nodeId, ct) is null)
+        var node = await nodes.GetAsync(nodeId, ct);
+        if (node is null)
         {
             return Problems.NotFound($"There is no node with id '{nodeId}'.");
         }
@@ -61,7 +62,7 @@ public static class RoutesEndpoints
         }
 
         var id = ResourceIds.NewChildId(nodeId, ResourceIds.Route);
-        var route = RouteInput.Read(reader!, nodeId, null, id, time.GetUtcNow());
+        var route = RouteInput.Read(reader!, node, null, id, time.GetUtcNow());
         await CheckPeerAsync(reader!, route, peers, ct);
         reader!.RejectUnknown();
         if (!reader.IsValid)
@@ -81,11 +82,12 @@ public static class RoutesEndpoints
     }
 
     public static async Task<Results<Ok<RouteResponse>, ValidationProblem, ProblemHttpResult>> PatchRoute(
-        string id, HttpContext context, PeerStore peers, RouteStore routes, ChangeRecorder changes, TimeProvider time, CancellationToken ct)
+        string id, HttpContext context, NodeStore nodes, PeerStore peers, RouteStore routes, ChangeRecorder changes, TimeProvider time, CancellationToken ct)
     {
         var (etag, precondition) = IfMatch.Read(context.Request);
         var before = await routes.GetAsync(id, ct);
-        if (before is null)
+        var node = before is null ? null : await nodes.GetAsync(before.NodeId, ct);
+        if (before is null || node is null)
         {
             return NotFound(id);
         }
@@ -101,7 +103,7 @@ public static class RoutesEndpoints
             return problem;
         }
 
-        var after = RouteInput.Read(reader!, before.NodeId, before, id, time.GetUtcNow());
+        var after = RouteInput.Read(reader!, node, before, id, time.GetUtcNow());
         if (reader!.IsPresent("peerId"))
         {
             await CheckPeerAsync(reader, after, peers, ct);
@@ -170,11 +172,11 @@ public static class RoutesEndpoints
 
     private static async Task<ProblemHttpResult> DuplicateAsync(RouteStore routes, SniRoute route, SniRoute? before, CancellationToken ct)
     {
-        foreach (var name in route.Sni.Except(before?.Sni ?? []))
+        foreach (var name in before?.Listen == route.Listen ? route.Sni.Except(before.Sni) : route.Sni)
         {
-            if (await routes.OwnerOfAsync(route.NodeId, name, ct) is { } owner)
+            if (await routes.OwnerOfAsync(route.NodeId, route.Listen, name, ct) is { } owner)
             {
-                return Problems.Conflict($"{name} is already routed on this node by route {owner}; each name can go to one upstream only.");
+                return Problems.Conflict($"{name} is already routed on listener {route.Listen} by route {owner}; each name can go to one upstream only.");
             }
         }
 
@@ -184,5 +186,5 @@ public static class RoutesEndpoints
     private static ProblemHttpResult NotFound(string id) => Problems.NotFound($"There is no route with id '{id}'.");
 
     private static RouteResponse ToResponse(SniRoute r) => new(
-        r.Id, r.NodeId, r.Sni, r.PeerId, r.Port, WireEnums.Name(r.ProxyProtocol), r.Enabled, IfMatch.ToApi(r.ETag), r.CreatedAt, r.UpdatedAt);
+        r.Id, r.NodeId, r.Listen, r.Sni, r.PeerId, r.Port, WireEnums.Name(r.ProxyProtocol), r.Enabled, IfMatch.ToApi(r.ETag), r.CreatedAt, r.UpdatedAt);
 }

@@ -38,12 +38,12 @@ public sealed class CronSchedule
         return new CronSchedule(fields, text);
     }
 
-    /// <summary>The first occurrence strictly after <paramref name="after"/>, or null when none within about a year.</summary>
+    /// <summary>The first occurrence strictly after <paramref name="after"/>, or null when there is none within five years (29 February needs four).</summary>
     public DateTimeOffset? Next(DateTimeOffset after)
     {
         var start = after.UtcDateTime;
         var t = new DateTime(start.Year, start.Month, start.Day, start.Hour, start.Minute, start.Second, DateTimeKind.Utc).AddSeconds(1);
-        var end = t.AddDays(366);
+        var end = t.AddYears(5);
         while (t < end)
         {
             if (!fields[4][t.Month] || !fields[3][t.Day] || !fields[5][(int)t.DayOfWeek])
