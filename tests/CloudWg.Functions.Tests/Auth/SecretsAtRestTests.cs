@@ -5,7 +5,9 @@ using CloudWg.Functions.Setup;
 using CloudWg.Functions.Storage;
 using CloudWg.Functions.Tests.Infrastructure;
 using CloudWg.Tests.Shared;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OtpNet;
 
 namespace CloudWg.Functions.Tests.Auth;
@@ -13,12 +15,13 @@ namespace CloudWg.Functions.Tests.Auth;
 public sealed class SecretsAtRestTests(AzuriteFixture azurite)
 {
     [Fact]
-    public async Task No_table_holds_a_token_totp_secret_recovery_code_or_password_in_plain_text()
+    public async Task No_table_or_log_holds_a_token_totp_secret_recovery_code_or_password_in_plain_text()
     {
         var ct = TestContext.Current.CancellationToken;
         var clock = AuthTestSupport.NewClock();
         await using var cloudWg = new CloudWgApp(azurite.ConnectionString);
-        var app = cloudWg.WithClock(clock);
+        var logs = new CapturedLogs();
+        var app = cloudWg.WithClock(clock).WithWebHostBuilder(b => b.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Trace).AddProvider(logs)));
         using var client = MfaTests.NewClient(app);
         var secrets = new List<string> { AuthenticatedClients.Password };
 
@@ -86,6 +89,15 @@ public sealed class SecretsAtRestTests(AzuriteFixture azurite)
             scanned[table.Name[cloudWg.Prefix.Length..]] = count;
         }
 
+        foreach (var message in logs.Messages)
+        {
+            foreach (var secret in secrets.Where(s => message.Contains(s, StringComparison.OrdinalIgnoreCase)))
+            {
+                leaks.Add($"log message holds a secret ({secret.Length} chars): {message[..Math.Min(120, message.Length)]}");
+            }
+        }
+
+        Assert.Contains(logs.Messages, m => m.Contains(path, StringComparison.Ordinal)); // where the setup token is, not what
         Assert.Empty(leaks);
         Assert.True(scanned.GetValueOrDefault("sessions") >= 2, "the scan saw no sessions");
         Assert.True(scanned.GetValueOrDefault("tokens") >= 1, "the scan saw no tokens");
