@@ -25,6 +25,8 @@ public sealed class NodeCertificateStore(StorageClients storage, TimeProvider ti
             ["NotAfter"] = new DateTimeOffset(certificate.NotAfter.ToUniversalTime()),
             ["IssuedAt"] = time.GetUtcNow(),
             ["Reason"] = reason,
+            // The public certificate: report ingest verifies the node's signed reports with its key.
+            ["CertificatePem"] = certificate.ExportCertificatePem(),
         }, cancellationToken).ConfigureAwait(false);
         await Table.UpsertEntityAsync(new TableEntity(nodeId, StateRowKey)
         {
@@ -38,6 +40,28 @@ public sealed class NodeCertificateStore(StorageClients storage, TimeProvider ti
     {
         var row = await Table.GetEntityIfExistsAsync<TableEntity>(nodeId, serial, cancellationToken: cancellationToken).ConfigureAwait(false);
         return row.HasValue && row.Value!.GetDateTimeOffset("RevokedAt") is null;
+    }
+
+    /// <summary>The node's certificates that are neither revoked nor expired at <paramref name="at"/>, newest first.</summary>
+    public async Task<IReadOnlyList<X509Certificate2>> ActiveCertificatesAsync(string nodeId, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        var active = new List<(DateTimeOffset IssuedAt, X509Certificate2 Certificate)>();
+        await foreach (var row in Table.QueryAsync<TableEntity>(e => e.PartitionKey == nodeId, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.RowKey == StateRowKey || row.GetDateTimeOffset("RevokedAt") is not null || row.GetString("CertificatePem") is not { Length: > 0 } pem)
+            {
+                continue;
+            }
+
+            if (row.GetDateTimeOffset("NotBefore") is { } notBefore && notBefore > at || row.GetDateTimeOffset("NotAfter") is { } notAfter && notAfter < at)
+            {
+                continue;
+            }
+
+            active.Add((row.GetDateTimeOffset("IssuedAt") ?? DateTimeOffset.MinValue, X509Certificate2.CreateFromPem(pem)));
+        }
+
+        return [.. active.OrderByDescending(a => a.IssuedAt).Select(a => a.Certificate)];
     }
 
     /// <summary>When the node was last revoked, if ever: enrollment tokens created before that are void.</summary>

@@ -1,5 +1,6 @@
 using CloudWg.Functions.Peers;
 using CloudWg.Functions.Publishing;
+using CloudWg.Functions.Reports;
 
 namespace CloudWg.Functions.Triggers;
 
@@ -20,5 +21,12 @@ public static class TriggerFunctions
         return (report, $"Deleted {report.ExpiredPeers.Count} expired peer(s), freed {report.FreedLeases} orphaned lease(s).");
     });
 
-    public static readonly IReadOnlyList<TriggerFunction> All = [Republish, ExpirePeers];
+    /// <summary>Marks nodes offline after three missed reports.</summary>
+    public static readonly TriggerFunction DetectOfflineNodes = new("DetectOfflineNodes", "15 * * * * *", async (services, ct) =>
+    {
+        var report = await services.GetRequiredService<OfflineDetector>().RunAsync(ct);
+        return (report, $"Marked {report.MarkedOffline.Count} node(s) offline.");
+    });
+
+    public static readonly IReadOnlyList<TriggerFunction> All = [Republish, ExpirePeers, DetectOfflineNodes];
 }

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using CloudWg.Functions.Reports;
+using CloudWg.Functions.Storage;
 using CloudWg.Functions.Triggers;
 using CloudWg.Functions.Tests.Infrastructure;
 using CloudWg.Tests.Shared;
@@ -26,7 +28,12 @@ public sealed class FunctionPackagingTests(AzuriteFixture azurite)
         Assert.Equal("api/{*path}", (string?)trigger["route"]);
         Assert.Equal("anonymous", (string?)trigger["authLevel"]);
 
-        var timers = declared.Where(d => d.Key != "api").ToDictionary(d => d.Key, d => d.Value.Single(b => (string?)b!["direction"] == "in")!);
+        var triggers = declared.Where(d => d.Key != "api").ToDictionary(d => d.Key, d => d.Value.Single(b => (string?)b!["direction"] == "in")!);
+        var queues = triggers.Where(t => (string?)t.Value["type"] == "queueTrigger").ToDictionary();
+        Assert.Equal(QueueFunctions.All.Order(), queues.Keys.Order());
+        Assert.Equal(QueueFunctions.IngestReportsBinding, (string?)queues[QueueFunctions.IngestReports]["name"]);
+        Assert.Equal(StorageNames.ReportsQueueName, (string?)queues[QueueFunctions.IngestReports]["queueName"]);
+        var timers = triggers.Where(t => !queues.ContainsKey(t.Key)).ToDictionary();
         Assert.Equal(TriggerFunctions.All.Select(f => f.Name).Order(), timers.Keys.Order());
         foreach (var function in TriggerFunctions.All)
         {
