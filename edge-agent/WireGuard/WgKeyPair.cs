@@ -9,7 +9,19 @@ public static class WgKeyPair
     public static WgKey GeneratePrivateKey()
     {
         using var key = Key.Create(KeyAgreementAlgorithm.X25519, new KeyCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport });
-        return WgKey.FromBytes(key.Export(KeyBlobFormat.RawPrivateKey));
+        return Clamp(WgKey.FromBytes(key.Export(KeyBlobFormat.RawPrivateKey)));
+    }
+
+    /// <summary>
+    /// Clamps a private key as RFC 7748 §5 and <c>wg genkey</c> do. Implementations store (and read back)
+    /// the clamped form, so comparisons must use it.
+    /// </summary>
+    public static WgKey Clamp(WgKey privateKey)
+    {
+        var bytes = privateKey.ToBytes();
+        bytes[0] &= 248;
+        bytes[31] = (byte)((bytes[31] & 127) | 64);
+        return WgKey.FromBytes(bytes);
     }
 
     /// <summary>The public key WireGuard derives from <paramref name="privateKey"/>.</summary>

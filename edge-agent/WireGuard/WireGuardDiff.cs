@@ -17,6 +17,7 @@ public static class WireGuardDiff
         var peers = new List<WgPeerPatch>();
 
         WgKey? setPrivateKey = null;
+        privateKey = WgKeyPair.Clamp(privateKey);
         if (actual.PrivateKey != privateKey)
         {
             setPrivateKey = privateKey;
