@@ -52,6 +52,11 @@ public sealed class Reconciler(
             {
                 Current = document;
             }
+            else if (document is null && store.GetLastAcceptedVersion() > (Current?.Version ?? 0))
+            {
+                // Accepted by another process (cloudwg-agent apply --file) while this one was running.
+                LoadFromCache();
+            }
 
             if (Current is not { } desired)
             {
