@@ -16,7 +16,7 @@ public sealed class QueueRestClient(HttpClient http, SasUrl queue)
     /// <summary>A Storage REST version Azure and Azurite both serve.</summary>
     public const string ApiVersion = "2024-08-04";
 
-    private static readonly XmlReaderSettings SafeXml = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = 16 * 1024 * 1024 };
+    private static readonly XmlReaderSettings SafeXml = new() { Async = true, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, MaxCharactersInDocument = 16 * 1024 * 1024 };
 
     public string Redacted => queue.Redacted;
 
