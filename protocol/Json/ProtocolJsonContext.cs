@@ -7,7 +7,8 @@ namespace CloudWg.Protocol.Json;
 
 /// <summary>
 /// Source-generated (trimming/NativeAOT-safe) metadata for every CloudWg wire type: camelCase, nulls omitted,
-/// unknown members rejected, required constructor parameters and nullability enforced, UTC date-times.
+/// unknown members rejected, nullability enforced, UTC date-times. Missing members are caught by
+/// <see cref="CanonicalJson"/>'s strict reader (nullable constructor parameters are optional on the wire).
 /// Write canonical bytes with <see cref="CanonicalJson"/>, not with this context directly.
 /// </summary>
 [JsonSourceGenerationOptions(
@@ -16,10 +17,9 @@ namespace CloudWg.Protocol.Json;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     RespectNullableAnnotations = true,
-    RespectRequiredConstructorParameters = true,
     AllowDuplicateProperties = false,
     MaxDepth = CanonicalJson.MaxDepth,
-    Converters = [typeof(UtcDateTimeOffsetConverter)])]
+    Converters = [typeof(UtcDateTimeOffsetConverter), typeof(StrictStringConverter)])]
 [JsonSerializable(typeof(DesiredState))]
 [JsonSerializable(typeof(JwsHeader))]
 [JsonSerializable(typeof(Jwk))]
