@@ -162,7 +162,7 @@ public sealed class InboxTests(AzuriteFixture azurite) : IAsyncLifetime
     public async Task Oversized_message_is_rejected()
     {
         agent.Dispose();
-        agent = NewAgent(new() { ["Inbox:MaxMessageBytes"] = "1024" });
+        agent = NewAgent(new() { ["Inbox:MaxMessageBytes"] = "256" });
         await storage.NotifyAsync(await InlineAsync(State(2)));
         await AssertRejectedAsync(RejectionKeys.OversizedMessage);
     }
