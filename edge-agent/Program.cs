@@ -1,1 +1,3 @@
-return 0;
+using CloudWg.EdgeAgent.Cli;
+
+return await AgentCli.InvokeAsync(args, Console.Out, Console.Error).ConfigureAwait(false);
