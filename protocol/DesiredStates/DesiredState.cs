@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CloudWg.Protocol.DesiredStates;
 
 /// <summary>
@@ -8,11 +10,12 @@ namespace CloudWg.Protocol.DesiredStates;
 /// <param name="NodeId">The node this document is for; any other node rejects it.</param>
 /// <param name="Version">Monotonically increasing per node, allocated by the control plane.</param>
 /// <param name="IssuedAt">When the control plane compiled it (UTC).</param>
+/// <param name="WireGuard">On the wire as <c>wireguard</c> (DESIGN §4), not <c>wireGuard</c>.</param>
 public sealed record DesiredState(
     int Schema,
     string NodeId,
     long Version,
     DateTimeOffset IssuedAt,
-    WireGuardSpec WireGuard,
+    [property: JsonPropertyName("wireguard")] WireGuardSpec WireGuard,
     L4Spec L4,
     FirewallSpec Firewall);

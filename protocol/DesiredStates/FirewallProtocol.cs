@@ -1,9 +1,10 @@
 using System.Text.Json.Serialization;
+using CloudWg.Protocol.Json;
 
 namespace CloudWg.Protocol.DesiredStates;
 
 /// <summary>Layer-4 protocol a rule matches; icmp covers ICMP and ICMPv6.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<FirewallProtocol>))]
+[JsonConverter(typeof(StrictEnumConverter<FirewallProtocol>))]
 public enum FirewallProtocol
 {
     [JsonStringEnumMemberName("tcp")] Tcp,

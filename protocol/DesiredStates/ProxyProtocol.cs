@@ -1,9 +1,10 @@
 using System.Text.Json.Serialization;
+using CloudWg.Protocol.Json;
 
 namespace CloudWg.Protocol.DesiredStates;
 
 /// <summary>Whether a PROXY protocol header is prepended towards the upstream.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<ProxyProtocol>))]
+[JsonConverter(typeof(StrictEnumConverter<ProxyProtocol>))]
 public enum ProxyProtocol
 {
     [JsonStringEnumMemberName("none")] None,
