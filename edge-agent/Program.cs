@@ -1,1 +1,3 @@
-return 0;
+using CloudWg.EdgeAgent.Cli;
+
+return await AgentCli.Create(Console.Out, Console.Error).Parse(args).InvokeAsync().ConfigureAwait(false);

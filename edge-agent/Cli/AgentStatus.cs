@@ -1,0 +1,18 @@
+namespace CloudWg.EdgeAgent.Cli;
+
+/// <summary>What <c>cloudwg-agent status --json</c> prints.</summary>
+public sealed record AgentStatus(
+    string AgentVersion,
+    string StateDirectory,
+    bool Enrolled,
+    string? NodeId,
+    string? ControlUrl,
+    DateTimeOffset? CertificateExpiresAt,
+    DateTimeOffset? RenewalDueAt,
+    long LastAcceptedVersion,
+    long AppliedVersion,
+    IReadOnlyList<long> CachedVersions,
+    IReadOnlyList<AgentStatusReconcile> RecentReconciles,
+    int PendingReports,
+    long RejectedTotal,
+    IReadOnlyList<AgentStatusRejection> Rejections);

@@ -1,0 +1,68 @@
+using System.Text;
+using System.Text.Json;
+using CloudWg.EdgeAgent.Enrollment;
+using CloudWg.EdgeAgent.Hosting;
+using CloudWg.EdgeAgent.State;
+
+namespace CloudWg.EdgeAgent.Cli;
+
+/// <summary><c>cloudwg-agent status</c>: what the agent holds and did, from its state store.</summary>
+public static class StatusCommand
+{
+    public static AgentStatus Collect(string stateDirectory, AgentStateStore store, NodeIdentityStore identity)
+    {
+        var enrollment = identity.GetEnrollment();
+        var rejections = store.GetRejections();
+        return new AgentStatus(
+            AgentVersion.Current,
+            stateDirectory,
+            enrollment is not null,
+            enrollment?.NodeId,
+            enrollment?.ControlUrl,
+            enrollment?.CertificateExpiresAt,
+            enrollment?.RenewalDueAt,
+            store.GetLastAcceptedVersion(),
+            store.GetAppliedVersion(),
+            store.GetAcceptedVersions(),
+            store.GetRecentReconciles(5).Select(r => new AgentStatusReconcile(r.At, r.Version, r.Trigger, r.Outcome, r.Detail)).ToList(),
+            store.CountPendingReports(),
+            rejections.Sum(r => r.Count),
+            rejections.Select(r => new AgentStatusRejection(r.Reason, r.Count, r.LastAt, r.LastDetail)).ToList());
+    }
+
+    public static string ToJson(AgentStatus status) => JsonSerializer.Serialize(status, AgentJsonContext.Default.AgentStatus);
+
+    public static string ToText(AgentStatus status)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"cloudwg-agent {status.AgentVersion}, state in {status.StateDirectory}");
+        if (!status.Enrolled)
+        {
+            sb.AppendLine("Not enrolled: run 'cloudwg-agent enroll --control-url URL --token TOKEN'.");
+        }
+        else
+        {
+            sb.AppendLine($"Node:            {status.NodeId} (control plane {status.ControlUrl})");
+            sb.AppendLine($"Certificate:     expires {status.CertificateExpiresAt:u}, renewal due {status.RenewalDueAt:u}");
+        }
+
+        sb.AppendLine($"Desired state:   accepted v{status.LastAcceptedVersion}, applied v{status.AppliedVersion}, cached [{string.Join(", ", status.CachedVersions)}]");
+        if (status.RecentReconciles.Count > 0)
+        {
+            sb.AppendLine("Recent reconciles:");
+            foreach (var r in status.RecentReconciles)
+            {
+                sb.AppendLine($"  {r.At:u}  v{r.Version}  {r.Trigger,-8}  {r.Outcome,-9}  {r.Detail}");
+            }
+        }
+
+        sb.AppendLine($"Pending reports: {status.PendingReports}");
+        sb.AppendLine($"Rejected inputs: {status.RejectedTotal}");
+        foreach (var r in status.Rejections)
+        {
+            sb.AppendLine($"  {r.Reason,-24} {r.Count,6}  last {r.LastAt:u}: {r.LastDetail}");
+        }
+
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,127 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using CloudWg.EdgeAgent.Hosting;
+using CloudWg.EdgeAgent.State;
+using CloudWg.EdgeAgent.WireGuard;
+using CloudWg.Protocol.Json;
+using CloudWg.Protocol.Jws;
+
+namespace CloudWg.EdgeAgent.Enrollment;
+
+/// <summary>
+/// The node's identity in its state directory: WireGuard key (<c>wireguard.key</c>), TLS key
+/// (<c>tls.key</c>), certificate chain (<c>tls.crt</c>), all 0600; enrollment metadata and the pinned
+/// trust bundle in the state store.
+/// </summary>
+public sealed class NodeIdentityStore(string stateDirectory, AgentStateStore store) : IWireGuardKeyProvider
+{
+    public const string WireGuardKeyFile = "wireguard.key";
+    public const string TlsKeyFile = "tls.key";
+    public const string CertificateFile = "tls.crt";
+
+    private WgKey? cachedWireGuardKey;
+
+    public string StateDirectoryPath => stateDirectory;
+
+    public bool IsEnrolled => GetEnrollment() is not null && GetTrustBundle() is not null;
+
+    public AgentEnrollment? GetEnrollment()
+    {
+        var json = store.GetSetting(SettingKeys.Enrollment);
+        return json is null ? null : JsonSerializer.Deserialize(json, AgentJsonContext.Default.AgentEnrollment);
+    }
+
+    public void SaveEnrollment(AgentEnrollment enrollment) =>
+        store.SetSetting(SettingKeys.Enrollment, JsonSerializer.Serialize(enrollment, AgentJsonContext.Default.AgentEnrollment));
+
+    public TrustBundle? GetTrustBundle()
+    {
+        var json = store.GetSetting(SettingKeys.TrustBundle);
+        return json is null ? null : CanonicalJson.Deserialize(System.Text.Encoding.UTF8.GetBytes(json), ProtocolJsonContext.Default.TrustBundle);
+    }
+
+    public void SaveTrustBundle(TrustBundle bundle) =>
+        store.SetSetting(SettingKeys.TrustBundle, System.Text.Encoding.UTF8.GetString(CanonicalJson.Serialize(bundle, ProtocolJsonContext.Default.TrustBundle)));
+
+    /// <summary>The WireGuard private key, generating it (0600) on first use.</summary>
+    public WgKey GetOrCreateWireGuardKey()
+    {
+        var path = Path.Combine(stateDirectory, WireGuardKeyFile);
+        if (!File.Exists(path))
+        {
+            StateDirectory.WriteSecret(path, WgKeyPair.GeneratePrivateKey() + "\n");
+        }
+
+        return GetPrivateKey();
+    }
+
+    public WgKey GetPrivateKey()
+    {
+        if (cachedWireGuardKey is { } key)
+        {
+            return key;
+        }
+
+        var path = Path.Combine(stateDirectory, WireGuardKeyFile);
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"The node has no WireGuard key at {path}; run 'cloudwg-agent enroll' first.");
+        }
+
+        key = WgKey.Parse(File.ReadAllText(path).Trim());
+        cachedWireGuardKey = key;
+        return key;
+    }
+
+    /// <summary>Creates a new P-256 TLS key (0600) and returns it; the previous one is replaced only on success of the caller.</summary>
+    public static ECDsa NewTlsKey() => ECDsa.Create(ECCurve.NamedCurves.nistP256);
+
+    public void SaveTlsKey(ECDsa key) => StateDirectory.WriteSecret(Path.Combine(stateDirectory, TlsKeyFile), key.ExportPkcs8PrivateKeyPem());
+
+    public ECDsa? LoadTlsKey()
+    {
+        var path = Path.Combine(stateDirectory, TlsKeyFile);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        var key = ECDsa.Create();
+        key.ImportFromPem(File.ReadAllText(path));
+        return key;
+    }
+
+    public void SaveCertificateChain(IReadOnlyList<string> chainPem) =>
+        StateDirectory.WriteSecret(Path.Combine(stateDirectory, CertificateFile), string.Join("\n", chainPem.Select(p => p.Trim())) + "\n");
+
+    /// <summary>The node's leaf certificate with its private key, for mutual TLS; null before enrollment.</summary>
+    public X509Certificate2? LoadClientCertificate()
+    {
+        var certPath = Path.Combine(stateDirectory, CertificateFile);
+        using var key = LoadTlsKey();
+        if (key is null || !File.Exists(certPath))
+        {
+            return null;
+        }
+
+        var chain = new X509Certificate2Collection();
+        chain.ImportFromPem(File.ReadAllText(certPath));
+        if (chain.Count == 0)
+        {
+            return null;
+        }
+
+        using var leaf = chain[0];
+        using var withKey = leaf.CopyWithPrivateKey(key);
+        // A PKCS#12 round-trip gives SslStream a certificate whose key it can use on every platform.
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+    }
+
+    /// <summary>A PKCS#10 request in PEM for <paramref name="key"/>, naming the host.</summary>
+    public static string CreateCsr(ECDsa key, string hostname)
+    {
+        var request = new CertificateRequest($"CN={hostname}", key, HashAlgorithmName.SHA256);
+        return request.CreateSigningRequestPem();
+    }
+}

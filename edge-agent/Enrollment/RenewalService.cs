@@ -1,0 +1,55 @@
+using CloudWg.EdgeAgent.Infrastructure;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CloudWg.EdgeAgent.Enrollment;
+
+/// <summary>Renews the certificate and SAS set once less than a third of their lifetime remains, with backoff.</summary>
+public sealed class RenewalService(
+    NodeIdentityStore identity,
+    CredentialRenewer renewer,
+    IOptions<RenewalOptions> options,
+    TimeProvider time,
+    ILogger<RenewalService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var backoff = new Backoff(settings.RetryDelay, settings.MaxRetryDelay);
+        var failing = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var delay = settings.CheckInterval;
+            try
+            {
+                if (identity.GetEnrollment() is { } enrollment)
+                {
+                    var now = time.GetUtcNow();
+                    if (now >= enrollment.RenewalDueAt)
+                    {
+                        var renewed = await renewer.RenewAsync(stoppingToken).ConfigureAwait(false);
+                        logger.LogInformation("Renewed the node certificate and SAS; next renewal due {Due:u}", renewed.RenewalDueAt);
+                        backoff.Reset();
+                        failing = false;
+                        continue;
+                    }
+
+                    var untilDue = enrollment.RenewalDueAt - now;
+                    delay = untilDue < delay ? untilDue : delay;
+                }
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                delay = backoff.Next();
+                if (!failing)
+                {
+                    logger.LogWarning("Renewal failed, retrying with backoff: {Error}", e.Message);
+                    failing = true;
+                }
+            }
+
+            await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+        }
+    }
+}

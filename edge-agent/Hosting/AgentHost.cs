@@ -1,0 +1,112 @@
+using CloudWg.EdgeAgent.Enrollment;
+using CloudWg.EdgeAgent.Inbox;
+using CloudWg.EdgeAgent.Infrastructure;
+using CloudWg.EdgeAgent.Reconcile;
+using CloudWg.EdgeAgent.Reports;
+using CloudWg.EdgeAgent.State;
+using CloudWg.EdgeAgent.WireGuard;
+using CloudWg.EdgeAgent.WireGuard.Uapi;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CloudWg.EdgeAgent.Hosting;
+
+/// <summary>
+/// Builds the agent: <see cref="AddAgentCore"/> (state, identity, intake, reconciler, drivers) is shared by
+/// every command; <see cref="Build"/> adds the background loops for <c>run</c>. Tests build it in-process
+/// with a temporary state directory and overrides.
+/// </summary>
+public static class AgentHost
+{
+    /// <summary>The host for <c>cloudwg-agent run</c>.</summary>
+    public static IHost Build(AgentHostSettings settings, Action<IServiceCollection>? configure = null)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        AddConfiguration(builder.Configuration, settings);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        builder.Services.AddSystemd();
+        AddAgentCore(builder.Services, builder.Configuration, settings.StateDirectory);
+        builder.Services.AddHostedService<ReconcileLoop>();
+        builder.Services.AddHostedService<InboxService>();
+        builder.Services.AddHostedService<PullService>();
+        builder.Services.AddHostedService<RenewalService>();
+        builder.Services.AddHostedService<ReportService>();
+        configure?.Invoke(builder.Services);
+        return builder.Build();
+    }
+
+    /// <summary>Just the core services, for one-shot commands (<c>status</c>, <c>apply</c>).</summary>
+    public static ServiceProvider BuildCore(AgentHostSettings settings, Action<IServiceCollection>? configure = null)
+    {
+        var configuration = new ConfigurationManager();
+        AddConfiguration(configuration, settings);
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(configuration);
+        services.AddLogging(logging => logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        AddAgentCore(services, configuration, settings.StateDirectory);
+        configure?.Invoke(services);
+        return services.BuildServiceProvider();
+    }
+
+    public static void AddAgentCore(IServiceCollection services, IConfiguration configuration, string stateDirectory)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddOptions<WireGuardOptions>().Bind(configuration.GetSection(WireGuardOptions.Section))
+            .Validate(o => o.StartTimeout > TimeSpan.Zero, "WireGuard:StartTimeout must be positive.").ValidateOnStart();
+        services.AddOptions<InboxOptions>().Bind(configuration.GetSection(InboxOptions.Section))
+            .Validate(o => o.IdlePollInterval > TimeSpan.Zero && o.FastPollInterval > TimeSpan.Zero && o.MaxDequeueCount > 0 && o.MaxMessageBytes > 0 && o.MaxBlobBytes > 0,
+                "Inbox intervals and limits must be positive.").ValidateOnStart();
+        services.AddOptions<ReconcilerOptions>().Bind(configuration.GetSection(ReconcilerOptions.Section))
+            .Validate(o => o.Interval > TimeSpan.Zero && o.RetryDelay > TimeSpan.Zero, "Reconciler intervals must be positive.").ValidateOnStart();
+        services.AddOptions<ReportOptions>().Bind(configuration.GetSection(ReportOptions.Section))
+            .Validate(o => o.Interval > TimeSpan.Zero, "Reports:Interval must be positive.").ValidateOnStart();
+        services.AddOptions<RenewalOptions>().Bind(configuration.GetSection(RenewalOptions.Section))
+            .Validate(o => o.RetryDelay > TimeSpan.Zero && o.CheckInterval > TimeSpan.Zero, "Renewal intervals must be positive.").ValidateOnStart();
+
+        services.AddSingleton(_ => AgentStateStore.Open(stateDirectory));
+        services.AddSingleton(sp => new NodeIdentityStore(stateDirectory, sp.GetRequiredService<AgentStateStore>()));
+        services.AddSingleton<IWireGuardKeyProvider>(sp => sp.GetRequiredService<NodeIdentityStore>());
+        services.AddSingleton<AgentHttpClients>();
+        services.AddSingleton<ReconcileSignal>();
+        services.AddSingleton<DesiredStateIntake>();
+        services.AddSingleton(sp => new InboxMessageHandler(
+            sp.GetRequiredService<DesiredStateIntake>(), sp.GetRequiredService<AgentStateStore>(), sp.GetRequiredService<IOptions<InboxOptions>>().Value));
+        services.AddSingleton<CredentialRenewer>();
+        services.AddSingleton<Reconciler>();
+        services.AddSingleton<ReportBuilder>();
+
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<WireGuardOptions>>().Value);
+        services.AddSingleton<IWireGuardClient>(sp =>
+        {
+            // Kernel WireGuard (generic netlink) plugs in here once its client lands; UAPI serves every
+            // userspace implementation (wireguard-go, boringtun, amneziawg-go).
+            var options = sp.GetRequiredService<WireGuardOptions>();
+            var client = new UapiWireGuardClient(options.UapiSocketDirectory);
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger("CloudWg.EdgeAgent.WireGuard")
+                .LogInformation("WireGuard driver: {Backend} ({Directory})", client.Name, options.UapiSocketDirectory);
+            return client;
+        });
+        services.AddSingleton<IpLinkManager>();
+        services.AddSingleton<WireGuardDriver>();
+        services.AddSingleton<IDataPlaneDriver>(sp => sp.GetRequiredService<WireGuardDriver>());
+    }
+
+    private static void AddConfiguration(IConfigurationBuilder configuration, AgentHostSettings settings)
+    {
+        if (settings.ConfigFile is { } file)
+        {
+            configuration.AddJsonFile(file, optional: true, reloadOnChange: false);
+        }
+
+        configuration.AddEnvironmentVariables("CLOUDWG_AGENT_");
+        configuration.AddInMemoryCollection(settings.Overrides);
+    }
+}

@@ -1,0 +1,10 @@
+namespace CloudWg.EdgeAgent.State;
+
+/// <summary>Keys of the <c>settings</c> table.</summary>
+public static class SettingKeys
+{
+    public const string LastAcceptedVersion = "desired.lastAcceptedVersion";
+    public const string AppliedVersion = "desired.appliedVersion";
+    public const string Enrollment = "enrollment";
+    public const string TrustBundle = "trustBundle";
+}
