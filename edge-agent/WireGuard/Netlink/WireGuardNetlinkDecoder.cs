@@ -15,9 +15,8 @@ internal static class WireGuardNetlinkDecoder
     public static WgDevice DecodeDevice(IEnumerable<NetlinkMessage> dump)
     {
         string? name = null;
-        var index = 0;
-        byte[]? privateKey = null;
-        byte[]? publicKey = null;
+        WgKey? privateKey = null;
+        WgKey? publicKey = null;
         var listenPort = 0;
         var fwmark = 0;
         var peers = new List<WgPeer>();
@@ -41,9 +40,6 @@ internal static class WireGuardNetlinkDecoder
             {
                 switch (attribute.Type)
                 {
-                    case WgDeviceAIfindex:
-                        index = (int)attribute.U32();
-                        break;
                     case WgDeviceAIfname:
                         name = attribute.StringZ();
                         break;
@@ -63,7 +59,7 @@ internal static class WireGuardNetlinkDecoder
                         foreach (var peerAttribute in attribute.Children())
                         {
                             var peer = DecodePeer(peerAttribute.Children());
-                            if (peers.Count > 0 && peers[^1].PublicKey.AsSpan().SequenceEqual(peer.PublicKey))
+                            if (peers.Count > 0 && peers[^1].PublicKey == peer.PublicKey)
                             {
                                 peers[^1] = peers[^1] with { AllowedIps = [.. peers[^1].AllowedIps, .. peer.AllowedIps] };
                             }
@@ -78,13 +74,13 @@ internal static class WireGuardNetlinkDecoder
             }
         }
 
-        return new WgDevice(name ?? throw new FormatException("The dump named no device."), index, privateKey, publicKey, listenPort, fwmark, peers);
+        return new WgDevice(name ?? throw new FormatException("The dump named no device."), privateKey, publicKey, listenPort, fwmark, peers);
     }
 
     private static WgPeer DecodePeer(List<NetlinkAttribute> attributes)
     {
-        byte[]? publicKey = null;
-        byte[]? presharedKey = null;
+        WgKey? publicKey = null;
+        WgKey? presharedKey = null;
         IPEndPoint? endpoint = null;
         var keepalive = 0;
         DateTimeOffset? handshake = null;
@@ -96,7 +92,7 @@ internal static class WireGuardNetlinkDecoder
             switch (a.Type)
             {
                 case WgPeerAPublicKey:
-                    publicKey = a.Payload.ToArray();
+                    publicKey = WgKey.FromBytes(a.Payload.Span);
                     break;
                 case WgPeerAPresharedKey:
                     presharedKey = NonZero(a.Payload);
@@ -178,5 +174,6 @@ internal static class WireGuardNetlinkDecoder
         };
     }
 
-    private static byte[]? NonZero(ReadOnlyMemory<byte> key) => key.Span.ContainsAnyExcept((byte)0) ? key.ToArray() : null;
+    private static WgKey? NonZero(ReadOnlyMemory<byte> key) =>
+        key.Length == WgKeyLength && key.Span.ContainsAnyExcept((byte)0) ? WgKey.FromBytes(key.Span) : null;
 }

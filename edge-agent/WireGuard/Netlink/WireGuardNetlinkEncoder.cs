@@ -40,11 +40,11 @@ internal static class WireGuardNetlinkEncoder
     /// (UPDATE_ONLY must stay, or a continuation would create a peer the first part skipped) and the
     /// remaining allowed IPs, without REPLACE_ALLOWEDIPS so the first part is not wiped.
     /// </summary>
-    public static List<byte[]> SetDevice(ushort familyId, string interfaceName, WgDeviceConfig config, uint firstSequence, int maxMessageSize = DefaultMaxMessageSize)
+    public static List<byte[]> SetDevice(ushort familyId, string interfaceName, WgConfigPatch config, uint firstSequence, int maxMessageSize = DefaultMaxMessageSize)
     {
         ValidateName(interfaceName);
         Validate(config);
-        var peers = config.Peers ?? [];
+        var peers = config.Peers;
         var messages = new List<byte[]>();
         var sequence = firstSequence;
         var peerIndex = 0;
@@ -89,7 +89,7 @@ internal static class WireGuardNetlinkEncoder
         return messages;
     }
 
-    private static void WritePeers(NetlinkMessageBuilder b, IReadOnlyList<WgPeerConfig> peers, ref int peerIndex, ref int? ipIndex)
+    private static void WritePeers(NetlinkMessageBuilder b, IReadOnlyList<WgPeerPatch> peers, ref int peerIndex, ref int? ipIndex)
     {
         for (; peerIndex < peers.Count; peerIndex++)
         {
@@ -143,9 +143,9 @@ internal static class WireGuardNetlinkEncoder
         }
     }
 
-    private static bool TryPutDevice(NetlinkMessageBuilder b, WgDeviceConfig config)
+    private static bool TryPutDevice(NetlinkMessageBuilder b, WgConfigPatch config)
     {
-        if (config.PrivateKey is { } key && !b.TryPut(WgDeviceAPrivateKey, key))
+        if (config.PrivateKey is { } key && !b.TryPut(WgDeviceAPrivateKey, key.ToBytes()))
         {
             return false;
         }
@@ -163,9 +163,9 @@ internal static class WireGuardNetlinkEncoder
         return !config.ReplacePeers || b.TryPutU32(WgDeviceAFlags, WgDeviceFReplacePeers);
     }
 
-    private static bool TryPutPeerHeader(NetlinkMessageBuilder b, WgPeerConfig peer, bool continuing)
+    private static bool TryPutPeerHeader(NetlinkMessageBuilder b, WgPeerPatch peer, bool continuing)
     {
-        if (!b.TryPut(WgPeerAPublicKey, peer.PublicKey))
+        if (!b.TryPut(WgPeerAPublicKey, peer.PublicKey.ToBytes()))
         {
             return false;
         }
@@ -188,7 +188,7 @@ internal static class WireGuardNetlinkEncoder
                 flags |= WgPeerFReplaceAllowedIps;
             }
 
-            if (peer.PresharedKey is { } psk && !b.TryPut(WgPeerAPresharedKey, psk))
+            if (peer.PresharedKey is { } psk && !b.TryPut(WgPeerAPresharedKey, psk.ToBytes()))
             {
                 return false;
             }
@@ -198,7 +198,7 @@ internal static class WireGuardNetlinkEncoder
                 return false;
             }
 
-            if (peer.PersistentKeepalive is { } keepalive && !b.TryPutU16(WgPeerAPersistentKeepaliveInterval, (ushort)keepalive))
+            if (peer.PersistentKeepaliveSeconds is { } keepalive && !b.TryPutU16(WgPeerAPersistentKeepaliveInterval, (ushort)keepalive))
             {
                 return false;
             }
@@ -243,26 +243,16 @@ internal static class WireGuardNetlinkEncoder
         }
     }
 
-    private static void Validate(WgDeviceConfig config)
+    private static void Validate(WgConfigPatch config)
     {
-        if (config.PrivateKey is { Length: not WgKeyLength })
-        {
-            throw new ArgumentException("Private key must be 32 bytes.", nameof(config));
-        }
-
         if (config.ListenPort is < 0 or > 65535)
         {
             throw new ArgumentException("Listen port must be 0-65535.", nameof(config));
         }
 
-        foreach (var peer in config.Peers ?? [])
+        foreach (var peer in config.Peers)
         {
-            if (peer.PublicKey.Length != WgKeyLength || peer.PresharedKey is { Length: not WgKeyLength })
-            {
-                throw new ArgumentException("Peer keys must be 32 bytes.", nameof(config));
-            }
-
-            if (peer.PersistentKeepalive is < 0 or > 65535)
+            if (peer.PersistentKeepaliveSeconds is < 0 or > 65535)
             {
                 throw new ArgumentException("Persistent keepalive must be 0-65535 seconds.", nameof(config));
             }

@@ -52,14 +52,13 @@ public sealed class WireGuardNetlinkDecoderTests
         var device = WireGuardNetlinkDecoder.DecodeDevice(NetlinkMessage.ParseAll(datagram));
 
         Assert.Equal("wg0", device.Name);
-        Assert.Equal(7, device.InterfaceIndex);
-        Assert.Equal(Key(0xbb), device.PublicKey);
+        Assert.Equal(WgKey(0xbb), device.PublicKey);
         Assert.Null(device.PrivateKey);
         Assert.Equal(51820, device.ListenPort);
         Assert.Equal(2, device.Peers.Count);
 
         var aa = device.Peers[0];
-        Assert.Equal(Key(0xaa), aa.PublicKey);
+        Assert.Equal(WgKey(0xaa), aa.PublicKey);
         Assert.Equal([IPNetwork.Parse("10.44.0.2/32"), IPNetwork.Parse("10.44.1.0/24")], aa.AllowedIps);
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1_700_000_000), aa.LastHandshake);
         Assert.Equal(1000, aa.ReceiveBytes);
@@ -67,8 +66,8 @@ public sealed class WireGuardNetlinkDecoderTests
         Assert.Null(aa.Endpoint);
 
         var cc = device.Peers[1];
-        Assert.Equal(Key(0xcc), cc.PublicKey);
-        Assert.Equal(25, cc.PersistentKeepalive);
+        Assert.Equal(WgKey(0xcc), cc.PublicKey);
+        Assert.Equal(25, cc.PersistentKeepaliveSeconds);
         Assert.Equal(IPEndPoint.Parse("198.51.100.9:443"), cc.Endpoint);
         Assert.Empty(cc.AllowedIps);
         Assert.Null(cc.LastHandshake);

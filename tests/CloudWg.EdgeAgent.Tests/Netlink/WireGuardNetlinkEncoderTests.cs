@@ -1,4 +1,5 @@
 using System.Net;
+using CloudWg.EdgeAgent.WireGuard;
 using CloudWg.EdgeAgent.WireGuard.Netlink;
 
 namespace CloudWg.EdgeAgent.Tests.Netlink;
@@ -33,15 +34,23 @@ public sealed class WireGuardNetlinkEncoderTests
     [Fact]
     public void Set_device_encodes_device_peer_and_allowed_ips_with_nested_flags()
     {
-        var config = new WgDeviceConfig(
-            PrivateKey: Key(0x11),
-            ListenPort: 51820,
-            ReplacePeers: true,
-            Peers:
+        var config = new WgConfigPatch
+        {
+            PrivateKey = WgKey(0x11),
+            ListenPort = 51820,
+            ReplacePeers = true,
+            Peers =
             [
-                new WgPeerConfig(Key(0xaa), Endpoint: IPEndPoint.Parse("192.0.2.1:51820"), PersistentKeepalive: 25, ReplaceAllowedIps: true,
-                    AllowedIps: [IPNetwork.Parse("10.44.0.2/32"), IPNetwork.Parse("fd00::2/128")]),
-            ]);
+                new WgPeerPatch
+                {
+                    PublicKey = WgKey(0xaa),
+                    Endpoint = IPEndPoint.Parse("192.0.2.1:51820"),
+                    PersistentKeepaliveSeconds = 25,
+                    ReplaceAllowedIps = true,
+                    AllowedIps = [IPNetwork.Parse("10.44.0.2/32"), IPNetwork.Parse("fd00::2/128")],
+                },
+            ],
+        };
 
         var expected = Hex(
             "e8000000 1d00 0500 01000000 00000000", //   len 232, REQUEST|ACK, seq 1
@@ -74,7 +83,7 @@ public sealed class WireGuardNetlinkEncoderTests
     [Fact]
     public void Removing_a_peer_sends_only_its_key_and_remove_flag()
     {
-        var config = new WgDeviceConfig(Peers: [new WgPeerConfig(Key(0xaa), Remove: true, AllowedIps: [IPNetwork.Parse("10.0.0.1/32")])]);
+        var config = new WgConfigPatch { Peers = [new WgPeerPatch { PublicKey = WgKey(0xaa), Remove = true, AllowedIps = [IPNetwork.Parse("10.0.0.1/32")] }] };
 
         var expected = Hex(
             "50000000 1d00 0500 09000000 00000000", // len 80
@@ -92,14 +101,16 @@ public sealed class WireGuardNetlinkEncoderTests
     public void Large_peer_sets_are_split_across_messages_like_wg_does()
     {
         var peers = Enumerable.Range(1, 5)
-            .Select(p => new WgPeerConfig(
-                Key((byte)p),
-                UpdateOnly: p == 3,
-                PersistentKeepalive: 25,
-                ReplaceAllowedIps: true,
-                AllowedIps: [.. Enumerable.Range(0, 12).Select(i => IPNetwork.Parse($"10.{p}.{i}.0/24"))]))
+            .Select(p => new WgPeerPatch
+            {
+                PublicKey = WgKey((byte)p),
+                UpdateOnly = p == 3,
+                PersistentKeepaliveSeconds = 25,
+                ReplaceAllowedIps = true,
+                AllowedIps = [.. Enumerable.Range(0, 12).Select(i => IPNetwork.Parse($"10.{p}.{i}.0/24"))],
+            })
             .ToList();
-        var config = new WgDeviceConfig(PrivateKey: Key(0x11), ListenPort: 51820, ReplacePeers: true, Peers: peers);
+        var config = new WgConfigPatch { PrivateKey = WgKey(0x11), ListenPort = 51820, ReplacePeers = true, Peers = peers };
 
         var messages = WireGuardNetlinkEncoder.SetDevice(Family, "wg0", config, 100, maxMessageSize: 300);
 
@@ -142,7 +153,7 @@ public sealed class WireGuardNetlinkEncoderTests
 
         // Read back the way the kernel's parts are read: coalescing adjacent parts gives every peer and every IP once, in order.
         var decoded = WireGuardNetlinkDecoder.DecodeDevice(parsed);
-        Assert.Equal(peers.Select(p => Convert.ToHexString(p.PublicKey)), decoded.Peers.Select(p => Convert.ToHexString(p.PublicKey)));
+        Assert.Equal(peers.Select(p => p.PublicKey), decoded.Peers.Select(p => p.PublicKey));
         for (var i = 0; i < peers.Count; i++)
         {
             Assert.Equal(peers[i].AllowedIps, decoded.Peers[i].AllowedIps);
@@ -152,7 +163,7 @@ public sealed class WireGuardNetlinkEncoderTests
     [Fact]
     public void A_device_without_peers_is_one_message()
     {
-        var messages = WireGuardNetlinkEncoder.SetDevice(Family, "wg0", new WgDeviceConfig(ListenPort: 1), 1);
+        var messages = WireGuardNetlinkEncoder.SetDevice(Family, "wg0", new WgConfigPatch { ListenPort = 1 }, 1);
 
         Assert.Equal(Hex("24000000 1d00 0500 01000000 00000000", "01 01 0000", "0800 0200 77673000", "0600 0600 0100 0000"), Assert.Single(messages));
     }
@@ -164,10 +175,12 @@ public sealed class WireGuardNetlinkEncoderTests
         Assert.Throws<ArgumentException>(() => WireGuardNetlinkEncoder.GetDevice(Family, name, 1));
 
     [Fact]
-    public void Short_keys_are_refused() =>
-        Assert.Throws<ArgumentException>(() => WireGuardNetlinkEncoder.SetDevice(Family, "wg0", new WgDeviceConfig(Peers: [new WgPeerConfig(new byte[31])]), 1));
+    public void Out_of_range_keepalive_is_refused() =>
+        Assert.Throws<ArgumentException>(() => WireGuardNetlinkEncoder.SetDevice(Family, "wg0", new WgConfigPatch { Peers = [new WgPeerPatch { PublicKey = WgKey(1), PersistentKeepaliveSeconds = 70000 }] }, 1));
 
     internal static byte[] Key(byte fill) => Enumerable.Repeat(fill, 32).ToArray();
+
+    internal static WgKey WgKey(byte fill) => CloudWg.EdgeAgent.WireGuard.WgKey.FromBytes(Key(fill));
 
     internal static string Repeat(string hex, int count) => string.Concat(Enumerable.Repeat(hex, count));
 
