@@ -135,4 +135,38 @@ public sealed class CaddyDriverTests : IAsyncLifetime
         Assert.False(report.HasDrift);
         Assert.Null((await _caddy.Client.GetConfigAsync("apps/layer4", Ct)).Value);
     }
+
+    [Fact]
+    public async Task As_a_reconciler_driver_it_fails_the_pass_clearly_on_a_caddy_without_layer4()
+    {
+        var driver = new CaddyL4DataPlaneDriver(_caddy.Client);
+        var state = new DesiredState(1, "node-1", 1, DateTimeOffset.UnixEpoch,
+            new WireGuardSpec("wg0", 51820, ["10.44.0.1/24"], 1420, []), CaddyL4RendererTests.SampleSpec(),
+            new FirewallSpec(new FirewallPolicies(FirewallAction.Accept, FirewallAction.Accept, FirewallAction.Accept), []));
+
+        var result = await driver.ReconcileAsync(state, Ct);
+        var empty = await driver.ReconcileAsync(state with { L4 = new L4Spec([]) }, Ct);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("has no layer4 app", result.Error, StringComparison.Ordinal);
+        Assert.True(empty.Succeeded);
+        Assert.Empty(empty.Changes);
+    }
+
+    [Fact]
+    public async Task As_a_reconciler_driver_it_needs_no_caddy_when_there_are_no_routes()
+    {
+        using var unreachable = new CaddyAdminClient($"unix/{_caddy.Directory}/nothing.sock");
+        var driver = new CaddyL4DataPlaneDriver(unreachable);
+        var state = new DesiredState(1, "node-1", 1, DateTimeOffset.UnixEpoch,
+            new WireGuardSpec("wg0", 51820, ["10.44.0.1/24"], 1420, []), new L4Spec([]),
+            new FirewallSpec(new FirewallPolicies(FirewallAction.Accept, FirewallAction.Accept, FirewallAction.Accept), []));
+
+        var result = await driver.ReconcileAsync(state, Ct);
+        var withRoutes = await driver.ReconcileAsync(state with { L4 = CaddyL4RendererTests.SampleSpec() }, Ct);
+
+        Assert.True(result.Succeeded);
+        Assert.False(withRoutes.Succeeded);
+        Assert.Contains("is unreachable", withRoutes.Error, StringComparison.Ordinal);
+    }
 }
