@@ -1,3 +1,3 @@
 using CloudWg.EdgeAgent.Cli;
 
-return await AgentCli.Create(Console.Out, Console.Error).Parse(args).InvokeAsync().ConfigureAwait(false);
+return await AgentCli.InvokeAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

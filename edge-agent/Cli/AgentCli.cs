@@ -16,6 +16,10 @@ public static class AgentCli
     public const int Ok = 0;
     public const int Failed = 1;
 
+    /// <summary>Parses and runs <paramref name="args"/>, writing help, version and results to the given writers.</summary>
+    public static Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        Create(output, error).Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
+
     public static RootCommand Create(TextWriter output, TextWriter error)
     {
         var stateDir = new Option<string>("--state-dir")

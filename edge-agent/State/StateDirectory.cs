@@ -31,6 +31,10 @@ public static class StateDirectory
         {
             throw new UnauthorizedAccessException($"Cannot create or secure the state directory {path}: permission denied. Run as root or pass --state-dir.", e);
         }
+        catch (IOException e)
+        {
+            throw new IOException($"Cannot create the state directory {path}: {e.Message} Pass a writable --state-dir.", e);
+        }
     }
 
     /// <summary>Sets 0600 on <paramref name="path"/> if it exists.</summary>

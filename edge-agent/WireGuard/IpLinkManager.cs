@@ -83,10 +83,10 @@ public sealed class IpLinkManager(WireGuardOptions options)
     }
 
     /// <summary>
-    /// Routes every allowed IP of every peer through the interface, except those already covered by the
+    /// The routes the interface needs: every allowed IP of every peer, except those already covered by the
     /// interface's own prefixes and default routes (a peer must never take over the node's default route).
     /// </summary>
-    public async Task<IReadOnlyList<string>> EnsureRoutesAsync(string name, IReadOnlyList<string> interfaceAddresses, IEnumerable<string> allowedIps, CancellationToken cancellationToken)
+    public static HashSet<string> DesiredRoutes(IReadOnlyList<string> interfaceAddresses, IEnumerable<string> allowedIps)
     {
         var connected = interfaceAddresses.Select(a => IPNetwork.Parse(ToNetwork(a))).ToList();
         var desired = new HashSet<string>(StringComparer.Ordinal);
@@ -101,6 +101,12 @@ public sealed class IpLinkManager(WireGuardOptions options)
             desired.Add(network.ToString());
         }
 
+        return desired;
+    }
+
+    /// <summary>The routes through <paramref name="name"/> that carry CloudWg's protocol number.</summary>
+    public async Task<HashSet<string>> ReadRoutesAsync(string name, CancellationToken cancellationToken)
+    {
         var actual = new HashSet<string>(StringComparer.Ordinal);
         foreach (var family in new[] { "-4", "-6" })
         {
@@ -113,6 +119,12 @@ public sealed class IpLinkManager(WireGuardOptions options)
             }
         }
 
+        return actual;
+    }
+
+    /// <summary>Adds and removes routes so that <paramref name="actual"/> becomes <paramref name="desired"/>.</summary>
+    public async Task<IReadOnlyList<string>> ApplyRoutesAsync(string name, IReadOnlySet<string> actual, IReadOnlySet<string> desired, CancellationToken cancellationToken)
+    {
         var changes = new List<string>();
         var proto = RouteProtocol.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var route in actual.Where(r => !desired.Contains(r)))

@@ -9,9 +9,10 @@ namespace CloudWg.EdgeAgent.WireGuard;
 /// needed, sets MTU, addresses and link state, applies the peer diff, and routes peers' allowed IPs.
 /// </summary>
 /// <remarks>
-/// A new document is diffed against the device as last read back (updated with every patch applied since),
-/// so a one-peer change costs one small UAPI <c>set</c> even on a device with 10,000 peers. Every other pass
-/// (the periodic one, or the first one) reads the whole device back, which also corrects drift made by hand.
+/// A new document is diffed against the device, link and routes as last read back (updated with every change
+/// applied since), so a one-peer change costs one small UAPI <c>set</c> even on a device with 10,000 peers.
+/// Every other pass (the periodic one, or the first one) reads everything back, which also corrects drift
+/// made by hand within one reconcile interval.
 /// </remarks>
 public sealed class WireGuardDriver(
     IWireGuardClient client,
@@ -24,6 +25,8 @@ public sealed class WireGuardDriver(
     private WgDevice? known;
     private long knownVersion = -1;
     private string? knownInterface;
+    private string? knownLink;
+    private HashSet<string>? knownRoutes;
 
     public string Name => "wireguard";
 
@@ -39,7 +42,7 @@ public sealed class WireGuardDriver(
         }
         catch (Exception e) when (e is WireGuardException or FormatException or IOException)
         {
-            known = null;
+            Forget();
             return DriverResult.Failed(Name, e.Message);
         }
         finally
@@ -71,12 +74,17 @@ public sealed class WireGuardDriver(
             await links.StartUserspaceAsync(name, cancellationToken).ConfigureAwait(false);
             await WaitForDeviceAsync(name, cancellationToken).ConfigureAwait(false);
             changes.Add($"started {options.UserspaceCommand} for {name}");
-            known = null;
+            Forget();
         }
 
-        changes.AddRange(await links.EnsureLinkAsync(name, spec.Mtu, spec.Addresses, cancellationToken).ConfigureAwait(false));
-
         var incremental = known is not null && knownInterface == name && desired.Version != knownVersion;
+        var link = $"{spec.Mtu}|{string.Join(',', spec.Addresses)}";
+        if (!incremental || link != knownLink)
+        {
+            changes.AddRange(await links.EnsureLinkAsync(name, spec.Mtu, spec.Addresses, cancellationToken).ConfigureAwait(false));
+            knownLink = link;
+        }
+
         var actual = incremental ? known! : await client.GetDeviceAsync(name, cancellationToken).ConfigureAwait(false);
         var change = WireGuardDiff.Compute(actual, keys.GetPrivateKey(), spec);
         if (!change.IsEmpty)
@@ -96,7 +104,7 @@ public sealed class WireGuardDriver(
             var remaining = WireGuardDiff.Compute(known, keys.GetPrivateKey(), spec);
             if (!remaining.IsEmpty)
             {
-                known = null;
+                Forget();
                 return new DriverResult(Name, changes, $"Read-back of '{name}' still differs after apply: {string.Join("; ", remaining.Changes.Take(5))}");
             }
         }
@@ -106,10 +114,21 @@ public sealed class WireGuardDriver(
 
         if (options.ManageRoutes)
         {
-            changes.AddRange(await links.EnsureRoutesAsync(name, spec.Addresses, spec.Peers.SelectMany(p => p.AllowedIps), cancellationToken).ConfigureAwait(false));
+            var desiredRoutes = IpLinkManager.DesiredRoutes(spec.Addresses, spec.Peers.SelectMany(p => p.AllowedIps));
+            var actualRoutes = incremental && knownRoutes is not null ? knownRoutes : await links.ReadRoutesAsync(name, cancellationToken).ConfigureAwait(false);
+            knownRoutes = null;
+            changes.AddRange(await links.ApplyRoutesAsync(name, actualRoutes, desiredRoutes, cancellationToken).ConfigureAwait(false));
+            knownRoutes = desiredRoutes;
         }
 
         return new DriverResult(Name, changes);
+    }
+
+    private void Forget()
+    {
+        known = null;
+        knownLink = null;
+        knownRoutes = null;
     }
 
     private async Task WaitForDeviceAsync(string name, CancellationToken cancellationToken)
