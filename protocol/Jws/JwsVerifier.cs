@@ -14,7 +14,9 @@ public sealed class JwsVerifier
     /// <summary>Default upper bound for a compact JWS: 1 MiB (a desired state for thousands of peers fits).</summary>
     public const int DefaultMaxLength = 1024 * 1024;
 
-    private readonly Dictionary<string, ECParameters> _keys = new(StringComparer.Ordinal);
+    // One imported key per kid, used under its lock: importing per call would cost more than verifying, and
+    // ECDsa instances are not documented as thread-safe. Native handles are released by their finalizers.
+    private readonly Dictionary<string, ECDsa> _keys = new(StringComparer.Ordinal);
 
     /// <param name="trustBundle">The pinned keys; every key must be a valid P-256 JWK with a unique kid.</param>
     /// <param name="maxLength">Longest compact JWS accepted, in characters (= bytes, it is ASCII).</param>
@@ -31,8 +33,7 @@ public sealed class JwsVerifier
 
         foreach (var jwk in trustBundle.Keys)
         {
-            using var key = jwk.ToECDsa();
-            _keys.Add(jwk.Kid, key.ExportParameters(includePrivateParameters: false));
+            _keys.Add(jwk.Kid, jwk.ToECDsa());
         }
 
         MaxLength = maxLength;
@@ -117,7 +118,7 @@ public sealed class JwsVerifier
             return Fail(JwsRejectReason.WrongType, $"Expected typ '{expectedTyp}'.");
         }
 
-        if (!_keys.TryGetValue(header.Kid, out var parameters))
+        if (!_keys.TryGetValue(header.Kid, out var key))
         {
             return Fail(JwsRejectReason.UnknownKeyId, "The kid names no pinned key.");
         }
@@ -129,7 +130,7 @@ public sealed class JwsVerifier
 
         var signingInput = Encoding.ASCII.GetBytes(compact, 0, lastDot);
         bool verified;
-        using (var key = ECDsa.Create(parameters))
+        lock (key)
         {
             verified = key.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         }
