@@ -97,6 +97,22 @@ public sealed class SigningTests : IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_LoadOrCreate_calls_agree_on_one_complete_key()
+    {
+        var path = Path.Combine(_directory, "race", "signing.pem");
+
+        var kids = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            using var signer = EcdsaJwsSigner.LoadOrCreate(path);
+            return signer.KeyId;
+        }, TestContext.Current.CancellationToken)));
+
+        Assert.Single(kids.Distinct());
+        Assert.Equal(["signing.pem"], Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+    }
+
+    [Fact]
     public void Load_refuses_a_key_file_readable_by_others()
     {
         var path = Path.Combine(_directory, "open.pem");

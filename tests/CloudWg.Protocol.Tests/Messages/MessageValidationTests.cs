@@ -205,4 +205,19 @@ public sealed class MessageValidationTests
         Assert.Empty(RejectionCounters.None.Counts);
         Assert.Empty(counters.Validate());
     }
+
+    [Fact]
+    public void Validate_reports_nulls_from_lenient_deserializers_instead_of_throwing()
+    {
+        // ASP.NET model binding through ProtocolJsonContext leaves missing members null; Validate must cope.
+        Assert.NotEmpty(new QueueNotification(null!, 0, null!, null).Validate());
+        Assert.Equal(5, new EnrollmentRequest(null!, null!, null!, null!, null!).Validate().Count);
+        Assert.NotEmpty(new EnrollmentResponse(null!, null!, null!, null!, null!, null!, default).Validate());
+        Assert.NotEmpty(new EnrollmentResponse("n", [null!], new TrustBundle(null!), new SasGrant(null!, default), Grant, Grant, TestData.IssuedAt).Validate());
+        Assert.NotEmpty(new RenewalResponse(null!, null!, null!, null!, default, new TrustBundle([null!])).Validate());
+        Assert.NotEmpty(new NodeReport(null!, 0, default, null, null!, null, null!, null!, null!).Validate());
+        Assert.NotEmpty(new NodeReport("n", 0, TestData.IssuedAt, null, "applied", null, [], "1", new RejectionCounters(null!)).Validate());
+        Assert.NotEmpty(new PeerStats(null!, null, 0, 0, null).Validate());
+        Assert.NotEmpty(TrustBundle.FromKeys(new Jwk(null!, null!, null!, null!, null!)).Validate());
+    }
 }
