@@ -11,8 +11,14 @@ namespace CloudWg.Protocol.Jws;
 /// </summary>
 public sealed class JwsVerifier
 {
-    /// <summary>Default upper bound for a compact JWS: 1 MiB (a desired state for thousands of peers fits).</summary>
+    /// <summary>Default upper bound for a compact JWS: 1 MiB (reports, and desired states up to about 4,500 peers).</summary>
     public const int DefaultMaxLength = 1024 * 1024;
+
+    /// <summary>
+    /// Bound for agents of large nodes: a desired state with 10,000 peers is about 1.6 MB canonical and 2.1 MB as
+    /// JWS (base64url adds a third), so nodes that may carry that many peers pass this instead of the default.
+    /// </summary>
+    public const int LargeDesiredStateMaxLength = 16 * 1024 * 1024;
 
     // One imported key per kid, used under its lock: importing per call would cost more than verifying, and
     // ECDsa instances are not documented as thread-safe. Native handles are released by their finalizers.
