@@ -31,9 +31,20 @@ public sealed class FieldReader
 
         foreach (var property in obj.EnumerateObject())
         {
-            if (!members.TryAdd(property.Name, property.Value))
+            string name;
+            try
             {
-                Error(property.Name, "appears more than once; send each field once.");
+                name = property.Name;
+            }
+            catch (InvalidOperationException)
+            {
+                Error("$", "a field name is not valid Unicode (unpaired surrogate escape).");
+                continue;
+            }
+
+            if (!members.TryAdd(name, property.Value))
+            {
+                Error(name, "appears more than once; send each field once.");
             }
         }
     }
@@ -74,8 +85,8 @@ public sealed class FieldReader
             return null;
         }
 
-        var text = value.GetString()!;
-        var problem = CheckString(text, maxLength, check);
+        var text = TextOf(value);
+        var problem = text is null ? InvalidUnicode : CheckString(text, maxLength, check);
         if (problem is not null)
         {
             Error(name, problem);
@@ -130,7 +141,7 @@ public sealed class FieldReader
             return null;
         }
 
-        var text = value.GetString()!;
+        var text = TextOf(value) ?? "";
         var hasOffset = text.EndsWith('Z') || text.EndsWith('z') || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':');
         if (!hasOffset || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
         {
@@ -187,8 +198,8 @@ public sealed class FieldReader
             }
             else
             {
-                var text = item.GetString()!;
-                var problem = CheckString(text, maxLength, check);
+                var text = TextOf(item);
+                var problem = text is null ? InvalidUnicode : CheckString(text, maxLength, check);
                 if (problem is not null)
                 {
                     ItemError(name, index, problem);
@@ -196,7 +207,7 @@ public sealed class FieldReader
                 }
                 else
                 {
-                    items.Add(text);
+                    items.Add(text!);
                 }
             }
 
@@ -262,6 +273,21 @@ public sealed class FieldReader
         }
 
         return check?.Invoke(text);
+    }
+
+    private const string InvalidUnicode = "must be valid Unicode (no unpaired surrogate escapes).";
+
+    /// <summary>The string value, or null when its escapes do not form valid UTF-16 (GetString would throw).</summary>
+    private static string? TextOf(JsonElement value)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static bool IsWellFormed(string text)

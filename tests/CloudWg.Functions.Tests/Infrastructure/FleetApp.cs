@@ -63,10 +63,20 @@ public sealed class FleetApp : IAsyncDisposable
     public HttpClient Anonymous() => Factory.CreateClient();
 
     /// <summary>Starts the app and creates its tables, queue and container before the test's first request.</summary>
-    public static async Task<FleetApp> StartAsync(AzuriteFixture azurite, TimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="kestrel">Serve through real Kestrel on a free loopback port instead of the in-memory test server.</param>
+    public static async Task<FleetApp> StartAsync(AzuriteFixture azurite, TimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null, bool kestrel = false)
     {
         var app = new FleetApp(azurite, time, settings);
-        _ = app.Factory.Server;
+        if (kestrel)
+        {
+            app.Factory.UseKestrel(0);
+            app.Factory.StartServer();
+        }
+        else
+        {
+            _ = app.Factory.Server;
+        }
+
         await StorageInitializer.EnsureCreatedAsync(app.Storage, CancellationToken.None);
         return app;
     }
