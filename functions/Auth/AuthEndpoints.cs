@@ -60,7 +60,7 @@ public static class AuthEndpoints
         string[] keys = [$"login:user:{username}", $"login:addr:{clientAddress.Of(context)}"];
         if (await limiter.RetryAfterAsync(keys, ct) is { } wait)
         {
-            await audit.RecordAsync(context, username, "auth.login.rate-limited", success: false);
+            await audit.RecordAsync(context, "anonymous", "auth.login.rate-limited", success: false, detail: "too many failed sign-ins for this account or address");
             return AuthResults.TooManyAttempts(context, wait);
         }
 
@@ -75,8 +75,9 @@ public static class AuthEndpoints
                 await limiter.RecordFailureAsync(key, ct);
             }
 
-            await audit.RecordAsync(context, username, "auth.login.failed", success: false, "admin", username,
-                detail: ok && admin is { Disabled: true } ? "account disabled" : "wrong username or password");
+            // An unknown name is not recorded: people type their password into the username field.
+            await audit.RecordAsync(context, admin?.Id ?? "anonymous", "auth.login.failed", success: false, "admin", admin?.Id,
+                detail: admin is null ? "unknown username" : ok ? "account disabled" : "wrong password");
             return AuthResults.Unauthorized(WrongCredentials);
         }
 

@@ -38,6 +38,7 @@ public static class AuthenticationServiceCollectionExtensions
         services.AddSingleton<SessionStore>();
         services.AddSingleton<ApiTokenStore>();
         services.AddSingleton<TableRateLimiter>();
+        services.AddSingleton<AuthPurger>();
         services.AddSingleton<SetupTokenService>();
         services.AddHostedService<SetupBootstrapService>();
         return services;

@@ -50,7 +50,7 @@ public sealed class TableRateLimiter(AuthTables tables, TimeProvider time, IOpti
             var failures = existing.HasValue ? Recent(existing.Value!) : [];
             failures.Add(time.GetUtcNow().ToUnixTimeMilliseconds());
             var keep = failures.TakeLast(options.Value.MaxFailedAttempts).ToList();
-            var entity = new TableEntity(partition, "") { ["Failures"] = string.Join(',', keep) };
+            var entity = new TableEntity(partition, "") { ["Failures"] = string.Join(',', keep), ["LastFailureAt"] = time.GetUtcNow() };
             try
             {
                 if (existing.HasValue)

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using CloudWg.Functions.Setup;
 using CloudWg.Functions.Tests.Infrastructure;
 using CloudWg.Tests.Shared;
@@ -45,14 +44,19 @@ public sealed class SetupTests(AzuriteFixture azurite)
     [Fact]
     public async Task The_token_file_appears_even_when_storage_comes_up_after_the_app()
     {
-        var ports = (FreePort(), FreePort(), FreePort());
-        await using var app = new CloudWgApp(Azurite.ConnectionStringFor(ports.Item1, ports.Item2, ports.Item3));
+        // Storage is reached through forwarders that refuse connections until started.
+        await using var blob = new TcpForwarder(azurite.Azurite.BlobPort);
+        await using var queue = new TcpForwarder(azurite.Azurite.QueuePort);
+        await using var table = new TcpForwarder(azurite.Azurite.TablePort);
+        await using var app = new CloudWgApp(Azurite.ConnectionStringFor(blob.Port, queue.Port, table.Port));
         using var client = app.CreateClient();
         var path = Path.Combine(app.StateDirectory, SetupTokenService.FileName);
         await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
         Assert.False(File.Exists(path));
 
-        await using var storage = await Azurite.StartPrivateAsync(ports);
+        blob.Start();
+        queue.Start();
+        table.Start();
 
         Assert.True(await AuthTestSupport.EventuallyAsync(() => Task.FromResult(File.Exists(path)), FileTimeout), $"{path} did not appear after storage came up");
     }
@@ -74,12 +78,5 @@ public sealed class SetupTests(AzuriteFixture azurite)
         var second = (await File.ReadAllTextAsync(path, TestContext.Current.CancellationToken)).Trim();
         Assert.Equal(HttpStatusCode.BadRequest, (await client.PostJsonAsync("/api/setup", new { token = first, username = "root", password = AuthenticatedClients.Password })).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await client.PostJsonAsync("/api/setup", new { token = second, username = "root", password = AuthenticatedClients.Password })).StatusCode);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
