@@ -18,7 +18,11 @@ namespace CloudWg.Functions.Sas;
 /// </summary>
 public sealed class NodeSasService(StorageClients storage, IStorageAccountKey accountKey, IOptions<SasOptions> options, TimeProvider time)
 {
-    /// <summary>Stored policies kept per queue/container: the newest and the one before it.</summary>
+    /// <summary>
+    /// Stored policies kept per queue/container: the newest and the one before it. "Newest" is the latest expiry, and
+    /// among equal expiries the later one in the list (storage returns policies in the order they were set; LINQ's
+    /// OrderBy is stable).
+    /// </summary>
     private const int PoliciesKept = 2;
 
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
@@ -45,8 +49,8 @@ public sealed class NodeSasService(StorageClients storage, IStorageAccountKey ac
         }
 
         var queuePolicies = (await queue.GetAccessPolicyAsync(cancellationToken).ConfigureAwait(false)).Value
-            .OrderByDescending(p => p.AccessPolicy?.ExpiresOn)
-            .Take(PoliciesKept - 1)
+            .OrderBy(p => p.AccessPolicy?.ExpiresOn)
+            .TakeLast(PoliciesKept - 1)
             .Append(new QueueSignedIdentifier
             {
                 Id = policyId,
@@ -60,8 +64,8 @@ public sealed class NodeSasService(StorageClients storage, IStorageAccountKey ac
         var container = storage.Blobs.GetBlobContainerClient(containerName);
         await container.CreateIfNotExistsAsync(PublicAccessType.None, cancellationToken: cancellationToken).ConfigureAwait(false);
         var containerPolicies = (await container.GetAccessPolicyAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value.SignedIdentifiers
-            .OrderByDescending(p => p.AccessPolicy?.PolicyExpiresOn)
-            .Take(PoliciesKept - 1)
+            .OrderBy(p => p.AccessPolicy?.PolicyExpiresOn)
+            .TakeLast(PoliciesKept - 1)
             .Append(new BlobSignedIdentifier
             {
                 Id = policyId,
