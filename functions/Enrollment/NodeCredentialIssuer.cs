@@ -24,6 +24,12 @@ public sealed class NodeCredentialIssuer(
     public async Task<IssuedCredentials> IssueAsync(
         string nodeId, PublicKey publicKey, string? wireGuardPublicKey, string? hostname, string? agentVersion, string reason, CancellationToken cancellationToken)
     {
+        // A deleted node's certificate may still chain; issue nothing (no certificate row, no queue) for it.
+        if (!await nodes.ExistsAsync(nodeId, cancellationToken).ConfigureAwait(false))
+        {
+            throw new NodeNotFoundException(nodeId);
+        }
+
         var certificate = await authority.IssueNodeCertificateAsync(nodeId, publicKey, options.Value.NodeCertificateLifetime, cancellationToken).ConfigureAwait(false);
         await certificates.RecordIssuedAsync(nodeId, certificate, reason, cancellationToken).ConfigureAwait(false);
         var grants = await sas.IssueAsync(nodeId, cancellationToken).ConfigureAwait(false);

@@ -118,6 +118,23 @@ public sealed class AgentMtlsTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Renewal_for_a_deleted_node_gives_404_and_recreates_nothing()
+    {
+        await using var app = await new PkiApp(azurite.ConnectionString).StartAsync();
+        var (agent, nodeId, enrolled) = await EnrollAsync(app);
+        using var certificate = agent.ClientCertificate(enrolled.CertificateChainPem);
+        using var mtls = app.NewClient(certificate);
+        await app.Storage.Table("nodes").DeleteEntityAsync(nodeId, "node", cancellationToken: Ct);
+        var queue = app.Storage.Queues.GetQueueClient(app.Storage.Names.NodeQueue(nodeId));
+        await queue.DeleteAsync(Ct);
+
+        var response = await mtls.PostAsJsonAsync("/api/agent/renew", new RenewalRequest(agent.Csr()), Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.False(await queue.ExistsAsync(Ct));
+    }
+
+    [Fact]
     public async Task Renewal_with_a_bad_csr_gives_400_naming_csr()
     {
         await using var app = await new PkiApp(azurite.ConnectionString).StartAsync();
