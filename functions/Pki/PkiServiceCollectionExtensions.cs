@@ -27,7 +27,9 @@ public static class PkiServiceCollectionExtensions
                 sp.GetRequiredService<CertificateClient>(),
                 sp.GetRequiredService<KeyVaultRestClient>(),
                 sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value,
-                sp.GetRequiredService<TimeProvider>()));
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ICaCreationLock>()));
+            services.TryAddSingleton<ICaCreationLock, TableCaCreationLock>();
             services.TryAddSingleton<IConfigSigningKeys>(sp => new KeyVaultConfigSigningKeys(
                 sp.GetRequiredService<KeyVaultRestClient>(),
                 sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value));
