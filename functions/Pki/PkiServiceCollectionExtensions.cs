@@ -20,7 +20,8 @@ public static class PkiServiceCollectionExtensions
         services.AddCloudWgKeyVault();
         services.AddOptions<PkiOptions>().BindConfiguration(PkiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SasOptions>().BindConfiguration(SasOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        var provider = configuration.GetSection(PkiOptions.Section).GetValue(nameof(PkiOptions.Provider), CertificateAuthorityProvider.Local);
+        var provider = configuration.GetSection(PkiOptions.Section).GetValue<CertificateAuthorityProvider?>(nameof(PkiOptions.Provider))
+            ?? (KeyVaultServiceCollectionExtensions.VaultUri(configuration) is null ? CertificateAuthorityProvider.Local : CertificateAuthorityProvider.KeyVault);
         if (provider == CertificateAuthorityProvider.KeyVault)
         {
             services.TryAddSingleton<ICertificateAuthority>(sp => new KeyVaultCertificateAuthority(

@@ -122,10 +122,10 @@ public sealed class KeyVaultTests(AzuriteFixture azurite)
     public async Task With_the_key_vault_provider_enrollment_and_mtls_renewal_work_end_to_end()
     {
         await using var vault = await FakeKeyVault.StartAsync();
+        // As the deployment configures it: no explicit provider, the vault named by CloudWg__KeyVaultUri.
         var settings = new Dictionary<string, string?>
         {
-            ["CloudWg:Pki:Provider"] = "KeyVault",
-            ["CloudWg:KeyVault:Uri"] = vault.VaultUri.AbsoluteUri,
+            ["CloudWg:KeyVaultUri"] = vault.VaultUri.AbsoluteUri,
             ["CloudWg:KeyVault:DisableChallengeResourceVerification"] = "true",
         };
         await using var app = await new PkiApp(azurite.ConnectionString, settings, s =>
