@@ -101,7 +101,7 @@ public static class EnrollmentEndpoints
 
         try
         {
-            var response = await issuer.IssueAsync(nodeId, publicKey, request.WireguardPublicKey, request.Hostname, request.AgentVersion, "enroll", cancellationToken).ConfigureAwait(false);
+            var response = await issuer.IssueAsync(nodeId, publicKey, request.WireguardPublicKey, request.Hostname, request.AgentVersion, null, cancellationToken).ConfigureAwait(false);
             await audit.RecordAsync(new AuditEvent($"node:{nodeId}", "node.enroll", "success", "node", nodeId, nodeId, address,
                 Detail: $"hostname {request.Hostname}, agent {request.AgentVersion}"), cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(response.ToEnrollmentResponse());

@@ -29,9 +29,14 @@ public sealed class NodeSasService(StorageClients storage, IStorageAccountKey ac
 
     private SasOptions Options => options.Value;
 
-    /// <summary>Creates the node's queue and container if needed, adds fresh policies and returns the three SAS URLs.</summary>
-    public async Task<NodeSasSet> IssueAsync(string nodeId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Creates the node's queue and container if needed, adds fresh policies and returns the three SAS URLs. With
+    /// <paramref name="keepPrevious"/> (renewal) the newest earlier policy stays valid; without it (a new enrollment)
+    /// every earlier SAS of the node stops working.
+    /// </summary>
+    public async Task<NodeSasSet> IssueAsync(string nodeId, bool keepPrevious = true, CancellationToken cancellationToken = default)
     {
+        var kept = keepPrevious ? PoliciesKept - 1 : 0;
         var now = time.GetUtcNow();
         var credential = await accountKey.GetAsync(cancellationToken).ConfigureAwait(false);
         var policyId = "n" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
@@ -50,7 +55,7 @@ public sealed class NodeSasService(StorageClients storage, IStorageAccountKey ac
 
         var queuePolicies = (await queue.GetAccessPolicyAsync(cancellationToken).ConfigureAwait(false)).Value
             .OrderBy(p => p.AccessPolicy?.ExpiresOn)
-            .TakeLast(PoliciesKept - 1)
+            .TakeLast(kept)
             .Append(new QueueSignedIdentifier
             {
                 Id = policyId,
@@ -65,7 +70,7 @@ public sealed class NodeSasService(StorageClients storage, IStorageAccountKey ac
         await container.CreateIfNotExistsAsync(PublicAccessType.None, cancellationToken: cancellationToken).ConfigureAwait(false);
         var containerPolicies = (await container.GetAccessPolicyAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value.SignedIdentifiers
             .OrderBy(p => p.AccessPolicy?.PolicyExpiresOn)
-            .TakeLast(PoliciesKept - 1)
+            .TakeLast(kept)
             .Append(new BlobSignedIdentifier
             {
                 Id = policyId,

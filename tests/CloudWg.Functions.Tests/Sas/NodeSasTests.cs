@@ -76,10 +76,10 @@ public sealed class NodeSasTests(AzuriteFixture azurite)
 
         // Renewal (the same issuance the renew endpoint does): the previous SAS keeps working, the one before it not.
         var sas = app.Services.GetRequiredService<NodeSasService>();
-        var renewed = await sas.IssueAsync(a, Ct);
+        var renewed = await sas.IssueAsync(a, cancellationToken: Ct);
         Assert.Equal("v1", (await new BlobClient(new Uri(first.DesiredStateBlob.Url)).DownloadContentAsync(Ct)).Value.Content.ToString());
         await Queue(first.Inbox).PeekMessagesAsync(1, Ct);
-        var renewedAgain = await sas.IssueAsync(a, Ct);
+        var renewedAgain = await sas.IssueAsync(a, cancellationToken: Ct);
         await AssertForbidden(() => new BlobClient(new Uri(first.DesiredStateBlob.Url)).DownloadContentAsync(Ct));
         await AssertForbidden(() => Queue(first.Inbox).PeekMessagesAsync(1, Ct));
         Assert.Equal("v1", (await new BlobClient(renewed.DesiredStateBlob.Url).DownloadContentAsync(Ct)).Value.Content.ToString());
