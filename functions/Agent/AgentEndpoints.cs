@@ -51,7 +51,7 @@ public static class AgentEndpoints
         var nodeId = user.FindFirstValue(NodeClaims.NodeId)!;
         try
         {
-            var issued = await issuer.IssueAsync(nodeId, publicKey, null, null, null, "renew", cancellationToken).ConfigureAwait(false);
+            var issued = await issuer.IssueAsync(nodeId, publicKey, null, null, null, user.FindFirstValue(NodeClaims.Serial), cancellationToken).ConfigureAwait(false);
             await audit.RecordAsync(new AuditEvent($"node:{nodeId}", "node.renew", "success", "node", nodeId, nodeId, clientAddress.Of(http)?.ToString(),
                 Detail: $"previous serial {user.FindFirstValue(NodeClaims.Serial)}"), cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(issued.ToRenewalResponse());

@@ -101,7 +101,7 @@ public static class EnrollmentEndpoints
 
         try
         {
-            var response = await issuer.IssueAsync(nodeId, publicKey, request.WireguardPublicKey, request.Hostname, request.AgentVersion, "enroll", cancellationToken).ConfigureAwait(false);
+            var response = await issuer.IssueAsync(nodeId, publicKey, request.WireguardPublicKey, request.Hostname, request.AgentVersion, null, cancellationToken).ConfigureAwait(false);
             await audit.RecordAsync(new AuditEvent($"node:{nodeId}", "node.enroll", "success", "node", nodeId, nodeId, address,
                 Detail: $"hostname {request.Hostname}, agent {request.AgentVersion}"), cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(response.ToEnrollmentResponse());
@@ -122,10 +122,8 @@ public static class EnrollmentEndpoints
         ClaimsPrincipal user,
         HttpContext http,
         INodeDirectory nodes,
-        NodeCertificateStore certificates,
-        NodeSasService sas,
+        NodeRevocation revocation,
         IAuditLog audit,
-        TimeProvider time,
         CancellationToken cancellationToken)
     {
         if (!await nodes.ExistsAsync(id, cancellationToken).ConfigureAwait(false))
@@ -133,15 +131,11 @@ public static class EnrollmentEndpoints
             return TypedResults.NotFound(NodeNotFound(id));
         }
 
-        var now = time.GetUtcNow();
-        // Certificates first: from here on the node cannot authenticate, even if the storage steps below fail and are retried.
-        var serials = await certificates.RevokeAllAsync(id, now, cancellationToken).ConfigureAwait(false);
-        await sas.RevokeAsync(id, cancellationToken).ConfigureAwait(false);
-        await nodes.MarkRevokedAsync(id, now, cancellationToken).ConfigureAwait(false);
+        var result = await revocation.RevokeAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false);
         var actor = user.Identity?.Name ?? "unknown";
         await audit.RecordAsync(new AuditEvent(actor, "node.revoke", "success", "node", id, id, http.Connection.RemoteIpAddress?.ToString(),
-            Detail: $"revoked {serials.Count} certificate(s)"), cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new RevocationResult(id, now, serials));
+            Detail: $"revoked {result.RevokedSerials.Count} certificate(s)"), cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(result);
     }
 
     private static ProblemHttpResult TokenRejected(TokenConsumptionFailure failure) => TypedResults.Problem(

@@ -12,6 +12,7 @@ public static class EnrollmentServiceCollectionExtensions
         services.TryAddSingleton<INodeDirectory, TableNodeDirectory>();
         services.TryAddSingleton<EnrollmentTokenStore>();
         services.TryAddSingleton<NodeCredentialIssuer>();
+        services.TryAddSingleton<NodeRevocation>();
         services.TryAddSingleton<EnrollmentRateLimit>();
         return services;
     }

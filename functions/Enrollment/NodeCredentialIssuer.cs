@@ -21,12 +21,23 @@ public sealed class NodeCredentialIssuer(
     IOptions<PkiOptions> options,
     TimeProvider time)
 {
+    /// <param name="renewedSerial">For a renewal, the serial of the certificate the node authenticated with; null for an enrollment.</param>
     public async Task<IssuedCredentials> IssueAsync(
-        string nodeId, PublicKey publicKey, string? wireGuardPublicKey, string? hostname, string? agentVersion, string reason, CancellationToken cancellationToken)
+        string nodeId, PublicKey publicKey, string? wireGuardPublicKey, string? hostname, string? agentVersion, string? renewedSerial, CancellationToken cancellationToken)
     {
+        // A deleted node's certificate may still chain; issue nothing (no certificate row, no queue) for it.
+        if (!await nodes.ExistsAsync(nodeId, cancellationToken).ConfigureAwait(false))
+        {
+            throw new NodeNotFoundException(nodeId);
+        }
+
         var certificate = await authority.IssueNodeCertificateAsync(nodeId, publicKey, options.Value.NodeCertificateLifetime, cancellationToken).ConfigureAwait(false);
-        await certificates.RecordIssuedAsync(nodeId, certificate, reason, cancellationToken).ConfigureAwait(false);
-        var grants = await sas.IssueAsync(nodeId, cancellationToken).ConfigureAwait(false);
+        var renewal = renewedSerial is not null;
+        await certificates.RecordIssuedAsync(nodeId, certificate, renewal ? "renew" : "enroll", cancellationToken).ConfigureAwait(false);
+        // A new enrollment (say, a reinstalled machine) supersedes everything the node held before; a renewal keeps
+        // the certificate and SAS it was made with, so a lost response does not lock the node out.
+        await certificates.RevokeExceptAsync(nodeId, renewal ? [certificate.SerialNumber, renewedSerial!] : [certificate.SerialNumber], time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var grants = await sas.IssueAsync(nodeId, keepPrevious: renewal, cancellationToken).ConfigureAwait(false);
         var expiresAt = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
         await nodes.RecordEnrollmentAsync(nodeId, new NodeEnrollment(
             wireGuardPublicKey,

@@ -11,16 +11,52 @@ namespace CloudWg.Functions.KeyVault;
 /// created as a CSR, answered by a proper CA certificate (basic constraints, which Key Vault policies cannot express)
 /// self-signed through <c>sign</c>, and merged. The fleet CA is a CSR signed by the root and merged with its chain.
 /// </summary>
-public sealed class KeyVaultCertificateAuthority(CertificateClient certificates, KeyVaultRestClient rest, KeyVaultOptions options, TimeProvider time)
+public sealed class KeyVaultCertificateAuthority(
+    CertificateClient certificates, KeyVaultRestClient rest, KeyVaultOptions options, TimeProvider time, ICaCreationLock? creationLock = null)
     : CertificateAuthority(time)
 {
+    /// <summary>How long an instance waits for another one to finish creating the CA.</summary>
+    private static readonly TimeSpan CreationWait = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan CreationPoll = TimeSpan.FromSeconds(1);
+
     protected override async Task<(CaSigner Root, CaSigner Fleet)> LoadOrCreateAsync(CancellationToken cancellationToken)
     {
-        var root = await LoadAsync(options.RootCertificateName, cancellationToken).ConfigureAwait(false)
-            ?? await CreateRootAsync(cancellationToken).ConfigureAwait(false);
-        var fleet = await LoadAsync(options.FleetCertificateName, cancellationToken).ConfigureAwait(false)
-            ?? await CreateFleetAsync(root, cancellationToken).ConfigureAwait(false);
-        return (root, fleet);
+        var deadline = Time.GetUtcNow() + CreationWait;
+        while (true)
+        {
+            if (await LoadBothAsync(cancellationToken).ConfigureAwait(false) is { } loaded)
+            {
+                return loaded;
+            }
+
+            var held = creationLock is null ? null : await creationLock.TryAcquireAsync(cancellationToken).ConfigureAwait(false);
+            if (creationLock is null || held is not null)
+            {
+                await using (held)
+                {
+                    // Re-check under the lock: the previous holder may have finished just now.
+                    var root = await LoadAsync(options.RootCertificateName, cancellationToken).ConfigureAwait(false)
+                        ?? await CreateRootAsync(cancellationToken).ConfigureAwait(false);
+                    var fleet = await LoadAsync(options.FleetCertificateName, cancellationToken).ConfigureAwait(false)
+                        ?? await CreateFleetAsync(root, cancellationToken).ConfigureAwait(false);
+                    return (root, fleet);
+                }
+            }
+
+            if (Time.GetUtcNow() > deadline)
+            {
+                throw new InvalidOperationException($"Another instance has been creating the CA in Key Vault for over {CreationWait.TotalMinutes:0} minutes; check the vault and the app's logs.");
+            }
+
+            await Task.Delay(CreationPoll, Time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(CaSigner Root, CaSigner Fleet)?> LoadBothAsync(CancellationToken cancellationToken)
+    {
+        var root = await LoadAsync(options.RootCertificateName, cancellationToken).ConfigureAwait(false);
+        var fleet = root is null ? null : await LoadAsync(options.FleetCertificateName, cancellationToken).ConfigureAwait(false);
+        return root is not null && fleet is not null ? (root, fleet) : null;
     }
 
     private async Task<CaSigner?> LoadAsync(string name, CancellationToken cancellationToken)

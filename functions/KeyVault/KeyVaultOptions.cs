@@ -8,7 +8,7 @@ public sealed class KeyVaultOptions
 {
     public const string Section = "CloudWg:KeyVault";
 
-    /// <summary>The vault, e.g. <c>https://cloudwg-xyz.vault.azure.net/</c>. Required when Key Vault is used.</summary>
+    /// <summary>The vault, e.g. <c>https://cloudwg-xyz.vault.azure.net/</c> (also read from <c>CloudWg:KeyVaultUri</c>). Required when Key Vault is used.</summary>
     public Uri? Uri { get; set; }
 
     /// <summary>Certificate name of the root CA (non-exportable EC P-256 key).</summary>

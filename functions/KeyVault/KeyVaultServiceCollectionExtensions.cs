@@ -14,7 +14,9 @@ public static class KeyVaultServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddCloudWgKeyVault(this IServiceCollection services)
     {
-        services.AddOptions<KeyVaultOptions>().BindConfiguration(KeyVaultOptions.Section);
+        services.AddOptions<KeyVaultOptions>()
+            .BindConfiguration(KeyVaultOptions.Section)
+            .Configure<IConfiguration>((options, configuration) => options.Uri ??= VaultUri(configuration));
         services.TryAddSingleton<TokenCredential>(_ => new DefaultAzureCredential());
         services.TryAddSingleton(sp => new KeyVaultRestClient(
             sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value,
@@ -36,4 +38,8 @@ public static class KeyVaultServiceCollectionExtensions
         });
         return services;
     }
+
+    /// <summary>The configured vault: <c>CloudWg:KeyVault:Uri</c>, or <c>CloudWg:KeyVaultUri</c> as the deployment sets it.</summary>
+    public static Uri? VaultUri(IConfiguration configuration) =>
+        (configuration[KeyVaultOptions.Section + ":Uri"] ?? configuration["CloudWg:KeyVaultUri"]) is { Length: > 0 } value ? new Uri(value) : null;
 }

@@ -74,10 +74,21 @@ public sealed class NodeCertificateStore(StorageClients storage, TimeProvider ti
     /// <summary>Marks every certificate of the node revoked; returns their serials.</summary>
     public async Task<IReadOnlyList<string>> RevokeAllAsync(string nodeId, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
+        var revoked = await RevokeExceptAsync(nodeId, [], at, cancellationToken).ConfigureAwait(false);
+        await Table.UpsertEntityAsync(new TableEntity(nodeId, StateRowKey) { ["Status"] = "revoked", ["RevokedAt"] = at }, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        return revoked;
+    }
+
+    /// <summary>
+    /// Revokes the node's certificates other than <paramref name="keep"/>: a new enrollment supersedes every earlier
+    /// certificate; a renewal keeps only the new one and the one it was made with.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> RevokeExceptAsync(string nodeId, IReadOnlyCollection<string> keep, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
         var revoked = new List<string>();
         await foreach (var row in Table.QueryAsync<TableEntity>(e => e.PartitionKey == nodeId, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (row.RowKey == StateRowKey || row.GetDateTimeOffset("RevokedAt") is not null)
+            if (row.RowKey == StateRowKey || keep.Contains(row.RowKey) || row.GetDateTimeOffset("RevokedAt") is not null)
             {
                 continue;
             }
@@ -87,7 +98,6 @@ public sealed class NodeCertificateStore(StorageClients storage, TimeProvider ti
             revoked.Add(row.RowKey);
         }
 
-        await Table.UpsertEntityAsync(new TableEntity(nodeId, StateRowKey) { ["Status"] = "revoked", ["RevokedAt"] = at }, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
         return revoked;
     }
 }

@@ -7,8 +7,11 @@ public sealed class PkiOptions
 {
     public const string Section = "CloudWg:Pki";
 
-    /// <summary><c>Local</c> (keys in the state directory, the embedded default) or <c>KeyVault</c> (non-exportable keys in CloudWg:KeyVault:Uri).</summary>
-    public CertificateAuthorityProvider Provider { get; set; } = CertificateAuthorityProvider.Local;
+    /// <summary>
+    /// <c>Local</c> (keys in the state directory) or <c>KeyVault</c> (non-exportable keys in the vault). Unset: Key Vault
+    /// when a vault is configured (<c>CloudWg:KeyVault:Uri</c> or <c>CloudWg:KeyVaultUri</c>), otherwise Local.
+    /// </summary>
+    public CertificateAuthorityProvider? Provider { get; set; }
 
     /// <summary>Lifetime of a node certificate. Default one year.</summary>
     [Range(typeof(TimeSpan), "01:00:00", "3650.00:00:00")]

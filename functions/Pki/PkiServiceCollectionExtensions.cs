@@ -20,14 +20,17 @@ public static class PkiServiceCollectionExtensions
         services.AddCloudWgKeyVault();
         services.AddOptions<PkiOptions>().BindConfiguration(PkiOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SasOptions>().BindConfiguration(SasOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        var provider = configuration.GetSection(PkiOptions.Section).GetValue(nameof(PkiOptions.Provider), CertificateAuthorityProvider.Local);
+        var provider = configuration.GetSection(PkiOptions.Section).GetValue<CertificateAuthorityProvider?>(nameof(PkiOptions.Provider))
+            ?? (KeyVaultServiceCollectionExtensions.VaultUri(configuration) is null ? CertificateAuthorityProvider.Local : CertificateAuthorityProvider.KeyVault);
         if (provider == CertificateAuthorityProvider.KeyVault)
         {
             services.TryAddSingleton<ICertificateAuthority>(sp => new KeyVaultCertificateAuthority(
                 sp.GetRequiredService<CertificateClient>(),
                 sp.GetRequiredService<KeyVaultRestClient>(),
                 sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value,
-                sp.GetRequiredService<TimeProvider>()));
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ICaCreationLock>()));
+            services.TryAddSingleton<ICaCreationLock, TableCaCreationLock>();
             services.TryAddSingleton<IConfigSigningKeys>(sp => new KeyVaultConfigSigningKeys(
                 sp.GetRequiredService<KeyVaultRestClient>(),
                 sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value));

@@ -18,16 +18,25 @@ namespace CloudWg.Functions.Sas;
 /// </summary>
 public sealed class NodeSasService(StorageClients storage, IStorageAccountKey accountKey, IOptions<SasOptions> options, TimeProvider time)
 {
-    /// <summary>Stored policies kept per queue/container: the newest and the one before it.</summary>
+    /// <summary>
+    /// Stored policies kept per queue/container: the newest and the one before it. "Newest" is the latest expiry, and
+    /// among equal expiries the later one in the list (storage returns policies in the order they were set; LINQ's
+    /// OrderBy is stable).
+    /// </summary>
     private const int PoliciesKept = 2;
 
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
     private SasOptions Options => options.Value;
 
-    /// <summary>Creates the node's queue and container if needed, adds fresh policies and returns the three SAS URLs.</summary>
-    public async Task<NodeSasSet> IssueAsync(string nodeId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Creates the node's queue and container if needed, adds fresh policies and returns the three SAS URLs. With
+    /// <paramref name="keepPrevious"/> (renewal) the newest earlier policy stays valid; without it (a new enrollment)
+    /// every earlier SAS of the node stops working.
+    /// </summary>
+    public async Task<NodeSasSet> IssueAsync(string nodeId, bool keepPrevious = true, CancellationToken cancellationToken = default)
     {
+        var kept = keepPrevious ? PoliciesKept - 1 : 0;
         var now = time.GetUtcNow();
         var credential = await accountKey.GetAsync(cancellationToken).ConfigureAwait(false);
         var policyId = "n" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
@@ -45,8 +54,8 @@ public sealed class NodeSasService(StorageClients storage, IStorageAccountKey ac
         }
 
         var queuePolicies = (await queue.GetAccessPolicyAsync(cancellationToken).ConfigureAwait(false)).Value
-            .OrderByDescending(p => p.AccessPolicy?.ExpiresOn)
-            .Take(PoliciesKept - 1)
+            .OrderBy(p => p.AccessPolicy?.ExpiresOn)
+            .TakeLast(kept)
             .Append(new QueueSignedIdentifier
             {
                 Id = policyId,
@@ -60,8 +69,8 @@ public sealed class NodeSasService(StorageClients storage, IStorageAccountKey ac
         var container = storage.Blobs.GetBlobContainerClient(containerName);
         await container.CreateIfNotExistsAsync(PublicAccessType.None, cancellationToken: cancellationToken).ConfigureAwait(false);
         var containerPolicies = (await container.GetAccessPolicyAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value.SignedIdentifiers
-            .OrderByDescending(p => p.AccessPolicy?.PolicyExpiresOn)
-            .Take(PoliciesKept - 1)
+            .OrderBy(p => p.AccessPolicy?.PolicyExpiresOn)
+            .TakeLast(kept)
             .Append(new BlobSignedIdentifier
             {
                 Id = policyId,

@@ -45,6 +45,50 @@ public sealed class AgentMtlsTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Renewal_keeps_the_certificate_it_was_made_with_and_revokes_older_ones()
+    {
+        await using var app = await new PkiApp(azurite.ConnectionString).StartAsync();
+        var (agent, _, enrolled) = await EnrollAsync(app);
+        using var first = agent.ClientCertificate(enrolled.CertificateChainPem);
+        using var firstClient = app.NewClient(first);
+        var second = await RenewAsync(firstClient, agent);
+        using var secondClient = app.NewClient(second);
+
+        // The first certificate survives one renewal (the response may have been lost) ...
+        Assert.Equal(HttpStatusCode.NotFound, (await firstClient.GetAsync("/api/agent/desired-state", Ct)).StatusCode);
+        using var third = await RenewAsync(secondClient, agent);
+        using var thirdClient = app.NewClient(third);
+
+        // ... but not two: only the newest and the one it was renewed with authenticate.
+        await AssertUnauthorized(await firstClient.GetAsync("/api/agent/desired-state", Ct), "revoked");
+        Assert.Equal(HttpStatusCode.NotFound, (await secondClient.GetAsync("/api/agent/desired-state", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await thirdClient.GetAsync("/api/agent/desired-state", Ct)).StatusCode);
+        second.Dispose();
+    }
+
+    [Fact]
+    public async Task A_new_enrollment_supersedes_the_certificate_and_sas_of_the_previous_install()
+    {
+        await using var app = await new PkiApp(azurite.ConnectionString).StartAsync();
+        var (oldAgent, nodeId, oldEnrollment) = await EnrollAsync(app);
+        using var oldCertificate = oldAgent.ClientCertificate(oldEnrollment.CertificateChainPem);
+        using var oldClient = app.NewClient(oldCertificate);
+        using var admin = app.NewClient(admin: "alice");
+        using var anonymous = app.NewClient();
+        var token = await PkiHttp.CreateTokenAsync(admin, nodeId);
+        using var newAgent = new TestAgent();
+
+        var response = await TestAgent.EnrollAsync(anonymous, newAgent.Request(token.Token));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await AssertUnauthorized(await oldClient.GetAsync("/api/agent/desired-state", Ct), "revoked");
+        var oldInbox = new Azure.Storage.Queues.QueueClient(new Uri(oldEnrollment.Inbox.Url));
+        Assert.Equal(403, (await Assert.ThrowsAsync<Azure.RequestFailedException>(() => oldInbox.PeekMessagesAsync(1, Ct))).Status);
+        var fresh = (await response.Content.ReadFromJsonAsync<EnrollmentResponse>(Ct))!;
+        await new Azure.Storage.Queues.QueueClient(new Uri(fresh.Inbox.Url)).PeekMessagesAsync(1, Ct);
+    }
+
+    [Fact]
     public async Task Desired_state_returns_the_nodes_latest_jws_or_404_before_the_first_publish()
     {
         await using var app = await new PkiApp(azurite.ConnectionString).StartAsync();
@@ -118,6 +162,23 @@ public sealed class AgentMtlsTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Renewal_for_a_deleted_node_gives_404_and_recreates_nothing()
+    {
+        await using var app = await new PkiApp(azurite.ConnectionString).StartAsync();
+        var (agent, nodeId, enrolled) = await EnrollAsync(app);
+        using var certificate = agent.ClientCertificate(enrolled.CertificateChainPem);
+        using var mtls = app.NewClient(certificate);
+        await app.Storage.Table("nodes").DeleteEntityAsync(nodeId, "node", cancellationToken: Ct);
+        var queue = app.Storage.Queues.GetQueueClient(app.Storage.Names.NodeQueue(nodeId));
+        await queue.DeleteAsync(Ct);
+
+        var response = await mtls.PostAsJsonAsync("/api/agent/renew", new RenewalRequest(agent.Csr()), Ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.False(await queue.ExistsAsync(Ct));
+    }
+
+    [Fact]
     public async Task Renewal_with_a_bad_csr_gives_400_naming_csr()
     {
         await using var app = await new PkiApp(azurite.ConnectionString).StartAsync();
@@ -148,6 +209,14 @@ public sealed class AgentMtlsTests(AzuriteFixture azurite)
         var response = await TestAgent.EnrollAsync(anonymous, agent.Request(token.Token));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (agent, nodeId, (await response.Content.ReadFromJsonAsync<EnrollmentResponse>(Ct))!);
+    }
+
+    private static async Task<X509Certificate2> RenewAsync(HttpClient mtls, TestAgent agent)
+    {
+        var response = await mtls.PostAsJsonAsync("/api/agent/renew", new RenewalRequest(agent.Csr()), Ct);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var renewed = (await response.Content.ReadFromJsonAsync<RenewalResponse>(Ct))!;
+        return agent.ClientCertificate(renewed.CertificateChainPem);
     }
 
     private static async Task<HttpResponseMessage> AdminRevokeAsync(PkiApp app, string nodeId)

@@ -3,10 +3,12 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using CloudWg.Functions.Audit;
 using CloudWg.Functions.Tests.Pki;
 using CloudWg.Protocol.Messages;
 using CloudWg.Tests.Shared;
 using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudWg.Functions.Tests.Enrollment;
 
@@ -47,6 +49,13 @@ public sealed class EnrollmentTests(AzuriteFixture azurite)
         Assert.Equal(leaf.GetCertHashString(HashAlgorithmName.SHA256), node.GetString("CertificateThumbprint"));
         Assert.Equal("enrolled", node.GetString("Status"));
         Assert.Equal("edge-1.example.net", node.GetString("Hostname"));
+
+        var audit = await app.Services.GetRequiredService<IAuditLog>().ListAsync(50, null, new AuditFilter(NodeId: nodeId), Ct);
+        Assert.Contains(audit.Items, e => e.Event.Action == "node.enrollment.create" && e.Event.Actor == "alice");
+        Assert.Contains(audit.Items, e => e.Event.Action == "node.enroll" && e.Event.Outcome == "success");
+        Assert.DoesNotContain(audit.Items, e => e.ToString().Contains(token.Token, StringComparison.Ordinal));
+        var stored = await app.Storage.Table("enrollments").QueryAsync<TableEntity>(cancellationToken: Ct).ToListAsync(Ct);
+        Assert.DoesNotContain(stored, e => e.PartitionKey.Contains(token.Token, StringComparison.Ordinal) || e.Any(kv => kv.Value?.ToString()?.Contains(token.Token, StringComparison.Ordinal) == true));
     }
 
     [Fact]

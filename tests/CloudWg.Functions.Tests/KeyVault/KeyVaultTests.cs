@@ -8,6 +8,7 @@ using Azure.Security.KeyVault.Certificates;
 using CloudWg.Functions.KeyVault;
 using CloudWg.Functions.Pki;
 using CloudWg.Functions.Sas;
+using CloudWg.Functions.Storage;
 using CloudWg.Functions.Tests.Pki;
 using CloudWg.Protocol.Jws;
 using CloudWg.Protocol.Messages;
@@ -45,6 +46,22 @@ public sealed class KeyVaultTests(AzuriteFixture azurite)
         var again = await Authority(vault, options, credential).GetCertificatesAsync(Ct);
         Assert.Equal(ca.Root.Thumbprint, again.Root.Thumbprint);
         Assert.Equal(ca.Fleet.Thumbprint, again.Fleet.Thumbprint);
+    }
+
+    [Fact]
+    public async Task Instances_starting_at_once_on_an_empty_vault_agree_on_one_ca()
+    {
+        await using var vault = await FakeKeyVault.StartAsync();
+        var storage = new StorageClients(new StorageOptions { ConnectionString = azurite.ConnectionString, Prefix = Azurite.NewPrefix() });
+        await StorageInitializer.EnsureCreatedAsync(storage, Ct);
+        var options = Options(vault);
+        var credential = new StaticTokenCredential();
+
+        var all = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() =>
+            Authority(vault, options, credential, new TableCaCreationLock(storage, TimeProvider.System)).GetCertificatesAsync(Ct), Ct)));
+
+        Assert.Single(all.Select(c => c.Root.Thumbprint).Distinct());
+        Assert.Single(all.Select(c => c.Fleet.Thumbprint).Distinct());
     }
 
     [Fact]
@@ -105,10 +122,10 @@ public sealed class KeyVaultTests(AzuriteFixture azurite)
     public async Task With_the_key_vault_provider_enrollment_and_mtls_renewal_work_end_to_end()
     {
         await using var vault = await FakeKeyVault.StartAsync();
+        // As the deployment configures it: no explicit provider, the vault named by CloudWg__KeyVaultUri.
         var settings = new Dictionary<string, string?>
         {
-            ["CloudWg:Pki:Provider"] = "KeyVault",
-            ["CloudWg:KeyVault:Uri"] = vault.VaultUri.AbsoluteUri,
+            ["CloudWg:KeyVaultUri"] = vault.VaultUri.AbsoluteUri,
             ["CloudWg:KeyVault:DisableChallengeResourceVerification"] = "true",
         };
         await using var app = await new PkiApp(azurite.ConnectionString, settings, s =>
@@ -150,13 +167,13 @@ public sealed class KeyVaultTests(AzuriteFixture azurite)
         DisableChallengeResourceVerification = true,
     };
 
-    private static KeyVaultCertificateAuthority Authority(FakeKeyVault vault, KeyVaultOptions options, TokenCredential credential)
+    private static KeyVaultCertificateAuthority Authority(FakeKeyVault vault, KeyVaultOptions options, TokenCredential credential, ICaCreationLock? creationLock = null)
     {
         var certificates = new CertificateClient(options.Uri!, credential, new CertificateClientOptions
         {
             Transport = vault.Transport,
             DisableChallengeResourceVerification = true,
         });
-        return new KeyVaultCertificateAuthority(certificates, new KeyVaultRestClient(options, credential, new KeyVaultTransport(vault.Transport)), options, TimeProvider.System);
+        return new KeyVaultCertificateAuthority(certificates, new KeyVaultRestClient(options, credential, new KeyVaultTransport(vault.Transport)), options, TimeProvider.System, creationLock);
     }
 }
