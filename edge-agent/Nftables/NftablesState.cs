@@ -135,7 +135,7 @@ internal sealed class NftablesState
             }
             else if (actual != value)
             {
-                differences.Add($"{kind} {name} was modified (want {value}, have {actual})");
+                differences.Add($"{kind} {name} was modified ({Delta(value, actual)})");
             }
         }
 
@@ -144,6 +144,26 @@ internal sealed class NftablesState
             differences.Add($"unexpected {kind} {name}");
         }
     }
+
+    /// <summary>For sets: which elements appeared or vanished; otherwise both descriptions (shortened).</summary>
+    private static string Delta(string want, string have)
+    {
+        const string marker = " elements ";
+        var w = want.Split(marker);
+        var h = have.Split(marker);
+        if (w.Length == 2 && h.Length == 2 && w[0] == h[0])
+        {
+            var wanted = w[1].Trim('{', '}').Split(',', StringSplitOptions.RemoveEmptyEntries);
+            var held = h[1].Trim('{', '}').Split(',', StringSplitOptions.RemoveEmptyEntries);
+            var added = held.Except(wanted, StringComparer.Ordinal).ToList();
+            var removed = wanted.Except(held, StringComparer.Ordinal).ToList();
+            return $"elements added: [{Shorten(string.Join(", ", added))}], missing: [{Shorten(string.Join(", ", removed))}]";
+        }
+
+        return $"want {Shorten(want)}, have {Shorten(have)}";
+    }
+
+    private static string Shorten(string text) => text.Length > 200 ? text[..200] + "…" : text;
 
     private static IEnumerable<JsonNode?> Items(JsonNode root) =>
         root["nftables"] as JsonArray ?? throw new FormatException("Not an nftables JSON document: no \"nftables\" array.");
