@@ -1,6 +1,8 @@
 namespace CloudWg.Functions.Peers;
 
 /// <summary>A peer as the API returns it; the preshared key is never echoed, only whether there is one.</summary>
+/// <param name="LastHandshakeAt">From the node's last report: the peer's latest WireGuard handshake, if any.</param>
+/// <param name="Endpoint">From the node's last report: where the peer's packets come from.</param>
 public sealed record PeerResponse(
     string Id,
     string NodeId,
@@ -15,4 +17,8 @@ public sealed record PeerResponse(
     string? Notes,
     string Etag,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    DateTimeOffset? LastHandshakeAt = null,
+    string? Endpoint = null,
+    long? RxBytes = null,
+    long? TxBytes = null);

@@ -4,7 +4,9 @@ using CloudWg.Functions.Auth;
 using CloudWg.Functions.Changes;
 using CloudWg.Functions.Leases;
 using CloudWg.Functions.Nodes;
+using CloudWg.Functions.Reports;
 using CloudWg.Functions.Validation;
+using CloudWg.Protocol.Messages;
 using CloudWg.Protocol.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -27,17 +29,22 @@ public static class PeersEndpoints
         return app;
     }
 
-    public static async Task<Results<Ok<PeerResponse[]>, ProblemHttpResult>> ListPeers(string nodeId, NodeStore nodes, PeerStore peers, CancellationToken ct)
+    public static async Task<Results<Ok<PeerResponse[]>, ProblemHttpResult>> ListPeers(
+        string nodeId, NodeStore nodes, PeerStore peers, NodeRuntimeStore runtime, CancellationToken ct)
     {
         if (await nodes.GetAsync(nodeId, ct) is null)
         {
             return Problems.NotFound($"There is no node with id '{nodeId}'.");
         }
 
-        return TypedResults.Ok((await peers.ListAsync(nodeId, ct)).OrderBy(p => p.CreatedAt).ThenBy(p => p.Id, StringComparer.Ordinal).Select(ToResponse).ToArray());
+        var stats = StatsByKey(await runtime.GetPeerStatsAsync(nodeId, ct));
+        return TypedResults.Ok((await peers.ListAsync(nodeId, ct))
+            .OrderBy(p => p.CreatedAt).ThenBy(p => p.Id, StringComparer.Ordinal)
+            .Select(p => ToResponse(p, stats.GetValueOrDefault(p.PublicKey)))
+            .ToArray());
     }
 
-    public static async Task<Results<Ok<PeerResponse>, ProblemHttpResult>> GetPeer(string id, HttpContext context, PeerStore peers, CancellationToken ct)
+    public static async Task<Results<Ok<PeerResponse>, ProblemHttpResult>> GetPeer(string id, HttpContext context, PeerStore peers, NodeRuntimeStore runtime, CancellationToken ct)
     {
         var peer = await peers.GetAsync(id, ct);
         if (peer is null)
@@ -46,8 +53,12 @@ public static class PeersEndpoints
         }
 
         IfMatch.SetHeader(context, peer.ETag);
-        return TypedResults.Ok(ToResponse(peer));
+        var stats = StatsByKey(await runtime.GetPeerStatsAsync(peer.NodeId, ct));
+        return TypedResults.Ok(ToResponse(peer, stats.GetValueOrDefault(peer.PublicKey)));
     }
+
+    private static Dictionary<string, PeerStats> StatsByKey(IReadOnlyList<PeerStats> stats) =>
+        stats.DistinctBy(s => s.PublicKey).ToDictionary(s => s.PublicKey, StringComparer.Ordinal);
 
     public static async Task<Results<Created<PeerResponse>, ValidationProblem, ProblemHttpResult>> CreatePeer(
         string nodeId, HttpContext context, NodeStore nodes, PeerStore peers, LeaseStore leases, ChangeRecorder changes, TimeProvider time, CancellationToken ct)
@@ -253,7 +264,10 @@ public static class PeersEndpoints
 
     private static ProblemHttpResult NotFound(string id) => Problems.NotFound($"There is no peer with id '{id}'.");
 
-    private static PeerResponse ToResponse(Peer p) => new(
+    private static PeerResponse ToResponse(Peer p) => ToResponse(p, null);
+
+    /// <summary>Maps a peer for the API, with the stats its node last reported for it (null before any report).</summary>
+    private static PeerResponse ToResponse(Peer p, PeerStats? stats) => new(
         p.Id,
         p.NodeId,
         p.Name,
@@ -267,5 +281,9 @@ public static class PeersEndpoints
         p.Notes,
         IfMatch.ToApi(p.ETag),
         p.CreatedAt,
-        p.UpdatedAt);
+        p.UpdatedAt,
+        stats?.LastHandshake,
+        stats?.Endpoint,
+        stats?.RxBytes,
+        stats?.TxBytes);
 }

@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using CloudWg.Functions.Reports;
+using CloudWg.Functions.Tests.Infrastructure;
 using CloudWg.Functions.Tests.Pki;
 using CloudWg.Functions.Validation;
 using CloudWg.Protocol.Jws;
@@ -21,21 +23,31 @@ public sealed class ReportIngestTests(AzuriteFixture azurite)
     public async Task A_signed_report_from_an_enrolled_node_sets_it_online_with_its_applied_version_and_peer_stats()
     {
         await using var app = await new PkiApp(azurite.ConnectionString).StartAsync();
-        var (nodeId, agent) = await EnrollAsync(app);
+        using var admin = app.NewClient(admin: "alice");
+        var nodeId = (string)(await admin.CreateNodeAsync())["id"]!;
+        var peerKey = Api.NewKey();
+        var peerId = (string)(await admin.CreatePeerAsync(nodeId, key: peerKey))["id"]!;
+        var agent = await EnrollAsync(app, nodeId);
         var ingestor = app.Services.GetRequiredService<ReportIngestor>();
-        var peerKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var etagBefore = (string?)(await admin.GetFromJsonAsync<JsonObject>($"/api/nodes/{nodeId}", Ct))!["etag"];
 
         var outcome = await ingestor.IngestAsync(await SignAsync(agent.TlsKey, Report(nodeId, 1, app.Time.GetUtcNow(), 7, peerKey)), Ct);
 
         Assert.True(outcome.Accepted, outcome.Detail);
-        var runtime = app.Services.GetRequiredService<NodeRuntimeStore>();
-        var state = (await runtime.GetAsync(nodeId, Ct))!;
-        Assert.Equal(NodeLiveness.Online, state.Status);
-        Assert.Equal(7, state.AppliedVersion);
-        Assert.Equal(1, state.PeerCount);
-        var stats = Assert.Single(await runtime.GetPeerStatsAsync(nodeId, Ct));
-        Assert.Equal(peerKey, stats.PublicKey);
-        Assert.Equal(1234, stats.RxBytes);
+        var node = (await admin.GetFromJsonAsync<JsonObject>($"/api/nodes/{nodeId}", Ct))!;
+        Assert.Equal(NodeLiveness.Online, (string?)node["status"]);
+        Assert.Equal(7, (long?)node["appliedVersion"]);
+        Assert.Equal(app.Time.GetUtcNow(), (DateTimeOffset?)node["lastSeenAt"]);
+        Assert.Equal(etagBefore, (string?)node["etag"]);
+        var listed = Assert.Single((await admin.GetFromJsonAsync<JsonObject[]>("/api/nodes", Ct))!, n => (string?)n["id"] == nodeId);
+        Assert.Equal(NodeLiveness.Online, (string?)listed["status"]);
+        var peer = (await admin.GetFromJsonAsync<JsonObject>($"/api/peers/{peerId}", Ct))!;
+        Assert.Equal(1234, (long?)peer["rxBytes"]);
+        Assert.Equal(5678, (long?)peer["txBytes"]);
+        Assert.Equal("198.51.100.7:51820", (string?)peer["endpoint"]);
+        Assert.NotNull((DateTimeOffset?)peer["lastHandshakeAt"]);
+        var inList = Assert.Single((await admin.GetFromJsonAsync<JsonObject[]>($"/api/nodes/{nodeId}/peers", Ct))!);
+        Assert.Equal(1234, (long?)inList["rxBytes"]);
     }
 
     [Fact]
@@ -132,15 +144,20 @@ public sealed class ReportIngestTests(AzuriteFixture azurite)
 
     private static async Task<(string NodeId, TestAgent Agent)> EnrollAsync(PkiApp app)
     {
+        var nodeId = await app.CreateNodeAsync(ResourceIds.NewNodeId());
+        return (nodeId, await EnrollAsync(app, nodeId));
+    }
+
+    private static async Task<TestAgent> EnrollAsync(PkiApp app, string nodeId)
+    {
         using var admin = app.NewClient(admin: "alice");
         using var anonymous = app.NewClient();
-        var nodeId = await app.CreateNodeAsync(ResourceIds.NewNodeId());
         var token = await PkiHttp.CreateTokenAsync(admin, nodeId);
         var agent = new TestAgent();
         var response = await TestAgent.EnrollAsync(anonymous, agent.Request(token.Token));
         response.EnsureSuccessStatusCode();
         Assert.Equal(nodeId, (await response.Content.ReadFromJsonAsync<EnrollmentResponse>(Ct))!.NodeId);
-        return (nodeId, agent);
+        return agent;
     }
 
     private static NodeReport Report(string nodeId, long sequence, DateTimeOffset at, long applied, string? peerKey = null) => new(
