@@ -240,7 +240,7 @@ step('route editor shows the API validation message at the field', async () => {
   await sni.fill('app.example.test');
   await dialog.getByRole('button', { name: 'Create route' }).click();
   await dialog.waitFor({ state: 'detached' });
-  await page.getByRole('cell', { name: 'app.example.test' }).waitFor();
+  await page.getByRole('cell', { name: 'app.example.test', exact: true }).waitFor();
   await shot(page, '13-routes');
 });
 
@@ -257,14 +257,14 @@ step('firewall editor shows the API validation message at the field', async () =
   await dialog.getByLabel('Ports').fill('22');
   await dialog.getByRole('button', { name: 'Create firewall rule' }).click();
   await dialog.waitFor({ state: 'detached' });
-  await page.getByRole('cell', { name: 'ssh from the office' }).waitFor();
+  await page.getByRole('cell', { name: 'ssh from the office', exact: true }).waitFor();
   await shot(page, '15-firewall');
 });
 
 step('admins, API tokens and audit log pages', async () => {
   const { page } = s.a;
   await page.getByRole('link', { name: 'Admins' }).click();
-  await page.getByRole('cell', { name: new RegExp(username) }).waitFor();
+  await page.getByRole('cell', { name: new RegExp(`^${username}`) }).waitFor();
   await page.getByRole('button', { name: 'Add admin' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add admin' });
   await dialog.getByLabel('Username', { exact: true }).fill('viewer1');
@@ -272,7 +272,7 @@ step('admins, API tokens and audit log pages', async () => {
   await dialog.getByLabel('Role').selectOption('viewer');
   await dialog.getByRole('button', { name: 'Create admin' }).click();
   await dialog.waitFor({ state: 'detached' });
-  await page.getByRole('cell', { name: 'viewer1' }).waitFor();
+  await page.getByRole('cell', { name: 'viewer1', exact: true }).waitFor();
   await shot(page, '16-admins');
   await page.getByRole('link', { name: 'API tokens' }).click();
   await page.getByLabel('Name', { exact: true }).fill('ci');
