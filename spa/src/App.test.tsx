@@ -43,7 +43,7 @@ describe('App', () => {
 
   it('never follows a next= link to another site', async () => {
     history.replaceState(null, '', '/login?next=//evil.example/');
-    mockApi((method, url) => {
+    mockApi((_method, url) => {
       if (url === '/api/auth/me') return { body: { id: 'a1', username: 'owner', role: 'owner' } };
       if (url === '/api/nodes') return { body: [] };
       return undefined;

@@ -22,7 +22,7 @@ describe('HTTP layer', () => {
 
   it('turns problem+json into an ApiError with field errors', async () => {
     mockApi(() => ({ status: 400, body: { title: 'Validation failed', status: 400, detail: 'One or more fields are invalid.', errors: { 'sni[0]': ['bad host name'], Port: ['1-65535'] } } }));
-    const e = await api.post('/api/nodes/1/routes', {}).catch((x) => x);
+    const e = (await api.post('/api/nodes/1/routes', {}).catch((x: unknown) => x)) as ApiError;
     expect(e).toBeInstanceOf(ApiError);
     expect(e.status).toBe(400);
     expect(e.detail).toBe('One or more fields are invalid.');
@@ -31,7 +31,7 @@ describe('HTTP layer', () => {
 
   it('explains a 412 even without a problem body', async () => {
     mockApi(() => ({ status: 412 }));
-    const e = await api.patch('/api/peers/1', {}, 'W/"1"').catch((x) => x);
+    const e = (await api.patch('/api/peers/1', {}, 'W/"1"').catch((x: unknown) => x)) as ApiError;
     expect(e.isConflict).toBe(true);
     expect(e.detail).toMatch(/changed by someone else/i);
   });

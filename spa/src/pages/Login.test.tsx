@@ -6,7 +6,7 @@ import { Login } from './Login';
 describe('Login', () => {
   it('asks for the code when MFA is required, and exchanges the MFA token', async () => {
     const user = userEvent.setup();
-    const calls = mockApi((method, url) => {
+    const calls = mockApi((_method, url) => {
       if (url === '/api/auth/login') return { body: { mfaRequired: true, mfaToken: 'step-token' } };
       if (url === '/api/auth/mfa') return { body: {} };
       return undefined;
