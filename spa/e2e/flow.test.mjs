@@ -86,7 +86,7 @@ step('TOTP enrolment with QR code and recovery codes shown once', async () => {
 
 step('logout, then login with the MFA step', async () => {
   const { page } = s.a;
-  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign out', exact: true }).click();
   await page.getByRole('heading', { name: 'Sign in to CloudWg' }).waitFor();
   await page.getByLabel('Username', { exact: true }).fill(username);
   await page.getByLabel('Password', { exact: true }).fill(password);
@@ -284,7 +284,7 @@ step('admins, API tokens and audit log pages', async () => {
   await page.locator('tbody tr').first().waitFor();
   await page.getByLabel('Resource type').fill('peer');
   await page.getByRole('button', { name: 'Filter' }).click();
-  await page.getByRole('cell', { name: /^peer/ }).first().waitFor();
+  await page.getByRole('cell', { name: /^peer/i }).first().waitFor();
   await shot(page, '18-audit');
 });
 

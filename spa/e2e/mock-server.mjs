@@ -77,7 +77,7 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
     for (const res of sse) res.write(`event: change\ndata: ${data}\n\n`);
   }
   function audit(req, actor, action, resourceType, resourceId, before, after) {
-    db.audit.unshift({ id: randomUUID(), timestamp: new Date().toISOString(), actor: actor?.username ?? 'anonymous', action, resourceType, resourceId, clientAddress: req.socket.remoteAddress, versionBefore: before ?? null, versionAfter: after ?? null });
+    db.audit.unshift({ id: randomUUID(), at: new Date().toISOString(), outcome: action.endsWith('.failed') ? 'failure' : 'success', actor: actor?.username ?? 'anonymous', action, resourceType, resourceId, clientAddress: req.socket.remoteAddress, versionBefore: before ?? null, versionAfter: after ?? null });
   }
   function bump(nodeId) {
     const n = db.nodes.get(nodeId);
@@ -120,6 +120,7 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
     res.setHeader('Set-Cookie', `cloudwg_session=${token}; Path=/api; HttpOnly; SameSite=Strict`);
     admin.lastLoginAt = new Date().toISOString();
   }
+  const meDto = (a) => ({ id: a.id, username: a.username, role: a.role, mfaEnabled: !!a.mfaEnabled, mfaRequired: false, mfaSetupRequired: false, recoveryCodesLeft: a.recovery?.length ?? 0, authMethod: 'session', scope: null });
   const adminDto = (a) => ({ id: a.id, etag: a.etag, username: a.username, role: a.role, disabled: !!a.disabled, mfaEnabled: !!a.mfaEnabled, createdAt: a.createdAt, lastLoginAt: a.lastLoginAt ?? null });
   function verifyTotp(admin, code, secret = admin.totpSecret) {
     if (!/^\d{6}$/.test(code ?? '')) return false;
@@ -135,8 +136,16 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
   }
 
   // --- validation --------------------------------------------------------------------------
-  function validateNode(b, partial) {
+  // Like the real API, unknown members are errors: a typo must not be silently ignored.
+  function known(b, names) {
     const e = {};
+    for (const k of Object.keys(b)) if (!names.includes(k)) e[k] = [`Unknown member "${k}".`];
+    if (Object.keys(e).length) throw bad(e);
+  }
+  function validateNode(b, partial) {
+    known(b, ['name', 'endpoint', 'listenPort', 'ipv4Network', 'ipv6Network', 'mtu', 'persistentKeepalive', 'l4Listen', 'dns', 'firewallPolicy']);
+    const e = {};
+    if (b.firewallPolicy != null && !(typeof b.firewallPolicy === 'object' && Object.entries(b.firewallPolicy).every(([k, v]) => ['input', 'forward', 'egress'].includes(k) && ['accept', 'drop', 'reject'].includes(v)))) e.firewallPolicy = ['Use accept, drop or reject for input, forward and egress.'];
     const has = (k) => !partial || k in b;
     if (has('name') && (typeof b.name !== 'string' || !b.name.trim() || b.name.length > 64)) e.name = ['Give the node a name (1–64 characters).'];
     if (has('endpoint') && (typeof b.endpoint !== 'string' || !b.endpoint.trim() || /\s/.test(b.endpoint))) e.endpoint = ['Enter the public host name or IP address clients dial.'];
@@ -154,8 +163,9 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
     if (Object.keys(e).length) throw bad(e);
   }
   function validatePeer(b, partial) {
+    if ('privateKey' in b) throw bad({ privateKey: ['Never send a private key: only the public key.'] });
+    known(b, partial ? ['name', 'allowedIps', 'persistentKeepalive', 'enabled', 'expiresAt', 'notes', 'presharedKey'] : ['name', 'publicKey', 'presharedKey', 'addresses', 'allowedIps', 'persistentKeepalive', 'enabled', 'expiresAt', 'notes']);
     const e = {};
-    if ('privateKey' in b) e.privateKey = ['Never send a private key: only the public key.'];
     if ((!partial || 'name' in b) && (typeof b.name !== 'string' || !b.name.trim())) e.name = ['Give the peer a name.'];
     if (!partial && !isKey(b.publicKey)) e.publicKey = ['Expected a WireGuard public key: 32 bytes of base64.'];
     if (b.presharedKey != null && !isKey(b.presharedKey)) e.presharedKey = ['Expected 32 bytes of base64.'];
@@ -167,6 +177,7 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
     if (Object.keys(e).length) throw bad(e);
   }
   function validateRoute(b, nodeId, partial, selfId) {
+    known(b, ['sni', 'peerId', 'port', 'proxyProtocol', 'enabled']);
     const e = {};
     if (!partial || 'sni' in b) {
       if (!Array.isArray(b.sni) || b.sni.length === 0) e.sni = ['Enter at least one host name.'];
@@ -188,6 +199,7 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
     if (Object.keys(e).length) throw bad(e);
   }
   function validateRule(b, nodeId, partial) {
+    known(b, ['direction', 'protocol', 'ports', 'sources', 'destinations', 'action', 'priority', 'comment', 'enabled']);
     const e = {};
     const en = (k, vals) => {
       if ((!partial || k in b) && !vals.includes(b[k])) e[k] = [`Use one of: ${vals.join(', ')}.`];
@@ -206,6 +218,7 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
     if ((!partial || 'priority' in b) && !(Number.isInteger(b.priority) && b.priority >= 0 && b.priority <= 10000)) e.priority = ['Priority must be a whole number from 0 to 10000.'];
     if (Object.keys(e).length) throw bad(e);
   }
+  const peerDto = ({ presharedKey, ...p }) => ({ ...p, hasPresharedKey: !!presharedKey });
   function allocate(node) {
     const c = parseCidr4(node.ipv4Network);
     const used = new Set([...db.peers.values()].filter((p) => p.nodeId === node.id).flatMap((p) => p.addresses));
@@ -244,6 +257,7 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
     const one = (status, r) => send(status, r, r.etag);
 
     if (path === '/api/health' && method === 'GET') return send(200, { status: 'ok', setupRequired: !setupDone });
+    if (path === '/api/setup' && method === 'GET') return send(200, { setupRequired: !setupDone });
     if (path === '/api/setup' && method === 'POST') {
       if (setupDone) throw new Problem(410, 'Gone', 'Setup is complete: sign in with the owner account.');
       const e = {};
@@ -269,11 +283,11 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
       if (a.mfaEnabled) {
         const t = randomBytes(24).toString('base64url');
         db.mfa.set(hash(t), { adminId: a.id, expires: Date.now() + 120_000 });
-        return send(200, { mfaRequired: true, mfaToken: t });
+        return send(200, { mfaRequired: true, mfaToken: t, user: null });
       }
       newSession(res, a);
       audit(req, a, 'auth.login', 'admin', a.id);
-      return send(200, { mfaRequired: false });
+      return send(200, { mfaRequired: false, mfaToken: null, user: meDto(a) });
     }
     if (path === '/api/auth/mfa' && method === 'POST') {
       const m = db.mfa.get(hash(String(body.mfaToken ?? '')));
@@ -291,8 +305,8 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
       if (!ok) throw new Problem(401, 'Unauthorized', 'That code is not valid. Codes can be used once.');
       db.mfa.delete(hash(String(body.mfaToken)));
       newSession(res, a);
-      audit(req, a, 'auth.login', 'admin', a.id);
-      return send(200, { mfaRequired: false });
+      audit(req, a, 'auth.mfa', 'admin', a.id);
+      return send(200, { mfaRequired: false, mfaToken: null, user: meDto(a) });
     }
     if (path === '/api/auth/logout' && method === 'POST') {
       const m = /(?:^|;\s*)cloudwg_session=([^;]+)/.exec(req.headers.cookie ?? '');
@@ -305,7 +319,19 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
     ctx.csrf = req.headers['x-cloudwg-request'];
     const me = ctx.admin;
 
-    if (path === '/api/auth/me' && method === 'GET') return send(200, { id: me.id, username: me.username, role: me.role, mfaEnabled: !!me.mfaEnabled });
+    if (path === '/api/auth/me' && method === 'GET') return send(200, meDto(me));
+    if (path === '/api/auth/password' && method === 'POST') {
+      requireRole({ ...ctx, admin: { role: 'admin' } }, method);
+      if (me.passwordHash !== hash(String(body.currentPassword ?? ''))) throw bad({ currentPassword: ['The current password is wrong.'] });
+      if (typeof body.newPassword !== 'string' || body.newPassword.length < 12) throw bad({ newPassword: ['The password must have at least 12 characters.'] });
+      me.passwordHash = hash(body.newPassword);
+      return send(204);
+    }
+    if (path === '/api/auth/logout-everywhere' && method === 'POST') {
+      requireRole({ ...ctx, admin: { role: 'admin' } }, method);
+      for (const [k, s] of db.sessions) if (s.adminId === me.id) db.sessions.delete(k);
+      return send(204);
+    }
     if (path === '/api/auth/totp/setup' && method === 'POST') {
       requireRole({ ...ctx, admin: { role: 'admin' } }, method);
       me.pendingSecret = base32Encode(randomBytes(20));
@@ -373,7 +399,12 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
         if ('role' in body && !['owner', 'admin', 'viewer'].includes(body.role)) throw bad({ role: ['Use owner, admin or viewer.'] });
         if ('role' in body) a.role = body.role;
         if ('disabled' in body) a.disabled = !!body.disabled;
-        if (body.mfaEnabled === false) {
+        known(body, ['role', 'disabled', 'resetMfa', 'password']);
+        if ('password' in body) {
+          if (typeof body.password !== 'string' || body.password.length < 12) throw bad({ password: ['The password must have at least 12 characters.'] });
+          a.passwordHash = hash(body.password);
+        }
+        if (body.resetMfa === true) {
           a.mfaEnabled = false;
           delete a.totpSecret;
           delete a.recovery;
@@ -394,10 +425,11 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
         const e = {};
         if (typeof body.name !== 'string' || !body.name.trim()) e.name = ['Give the token a name.'];
         if (!['read', 'write'].includes(body.scope)) e.scope = ['Use read or write.'];
-        if (body.expiresAt != null && Number.isNaN(Date.parse(body.expiresAt))) e.expiresAt = ['Expected an ISO 8601 date and time.'];
+        known(body, ['name', 'scope', 'expiresInDays']);
+        if (body.expiresInDays != null && !(Number.isInteger(body.expiresInDays) && body.expiresInDays >= 1 && body.expiresInDays <= 365)) e.expiresInDays = ['Use 1–365 days.'];
         if (Object.keys(e).length) throw bad(e);
         const secret = `cwg_${randomBytes(24).toString('base64url')}`;
-        const t = stamp({ id: randomUUID(), name: body.name, scope: body.scope, expiresAt: body.expiresAt ?? null, lastUsedAt: null, createdAt: new Date().toISOString(), hash: hash(secret), adminId: me.id });
+        const t = stamp({ id: randomUUID(), name: body.name, scope: body.scope, expiresAt: new Date(Date.now() + (body.expiresInDays ?? 90) * 86_400_000).toISOString(), lastUsedAt: null, createdAt: new Date().toISOString(), hash: hash(secret), adminId: me.id });
         db.tokens.set(t.id, t);
         audit(req, me, 'token.create', 'token', t.id);
         const { hash: _h, adminId: _a, ...dto } = t;
@@ -432,6 +464,7 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
           persistentKeepalive: body.persistentKeepalive ?? 25,
           l4Listen: body.l4Listen?.length ? body.l4Listen : [':443'],
           dns: body.dns ?? [],
+          firewallPolicy: body.firewallPolicy ?? { input: 'accept', forward: 'accept', egress: 'accept' },
           publicKey: null,
           status: 'pending',
           desiredVersion: 1,
@@ -464,7 +497,7 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
         }
         if (method === 'PATCH') {
           validateNode(body, true);
-          for (const k of ['name', 'endpoint', 'listenPort', 'ipv4Network', 'ipv6Network', 'mtu', 'persistentKeepalive', 'l4Listen', 'dns']) if (k in body && body[k] !== undefined) n[k] = body[k];
+          for (const k of ['name', 'endpoint', 'listenPort', 'ipv4Network', 'ipv6Network', 'mtu', 'persistentKeepalive', 'l4Listen', 'dns', 'firewallPolicy']) if (k in body && body[k] !== undefined) n[k] = body[k];
           bump(n.id);
           stamp(n);
           audit(req, me, 'node.update', 'node', n.id, before, n.etag);
@@ -477,7 +510,7 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
         n.enrollmentHash = hash(token);
         audit(req, me, 'node.enrollment', 'node', n.id);
         const origin = `http://${req.headers.host}`;
-        return send(201, { token, expiresAt: new Date(Date.now() + 3_600_000).toISOString(), installCommand: `curl -fsSL ${origin}/install.sh | sudo sh -s -- --url ${origin} --token ${token}` });
+        return send(201, { nodeId: n.id, token, expiresAt: new Date(Date.now() + 3_600_000).toISOString(), installCommand: `curl -fsSL ${origin}/install.sh | sudo sh -s -- --control-url ${origin} --token ${token}`, enrollCommand: `sudo cloudwg-agent enroll --control-url ${origin} --token ${token}` });
       }
       if (sub === 'revoke' && method === 'POST') {
         n.status = 'revoked';
@@ -488,7 +521,7 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
       }
       if (sub === 'desired-state' && method === 'GET') return send(200, desiredState(n));
       if (sub === 'peers') {
-        if (method === 'GET') return send(200, [...db.peers.values()].filter((p) => p.nodeId === n.id));
+        if (method === 'GET') return send(200, [...db.peers.values()].filter((p) => p.nodeId === n.id).map(peerDto));
         if (method === 'POST') {
           validatePeer(body, false);
           if ([...db.peers.values()].some((p) => p.nodeId === n.id && p.publicKey === body.publicKey)) throw new Problem(409, 'Conflict', 'A peer with this public key exists on this node.', { publicKey: ['A peer with this public key exists on this node.'] });
@@ -515,7 +548,7 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
           bump(n.id);
           audit(req, me, 'peer.create', 'peer', p.id, null, p.etag);
           broadcast('peer', 'created', p);
-          return one(201, p);
+          return one(201, peerDto(p));
         }
       }
       if (sub === 'routes') {
@@ -546,14 +579,15 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
     for (const [re, coll, kind, validate] of [
       [/^\/api\/peers\/([^/]+)$/, db.peers, 'peer', (b, r) => validatePeer(b, true)],
       [/^\/api\/routes\/([^/]+)$/, db.routes, 'route', (b, r) => validateRoute(b, r.nodeId, true, r.id)],
-      [/^\/api\/firewall-rules\/([^/]+)$/, db.rules, 'firewall-rule', (b, r) => validateRule({ protocol: r.protocol, ...b }, r.nodeId, true)],
+      [/^\/api\/firewall-rules\/([^/]+)$/, db.rules, 'firewall-rule', (b, r) => validateRule(b, r.nodeId, true)],
     ]) {
       const mm = re.exec(path);
       if (!mm) continue;
       requireRole(ctx, method);
       const r = coll.get(mm[1]);
       if (!r) throw new Problem(404, 'Not found', `No such ${kind}.`);
-      if (method === 'GET') return one(200, r);
+      const dto = (x) => (kind === 'peer' ? peerDto(x) : x);
+      if (method === 'GET') return one(200, dto(r));
       checkEtag(req, r);
       const before = r.etag;
       if (method === 'DELETE') {
@@ -571,19 +605,17 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
         stamp(r);
         audit(req, me, `${kind}.update`, kind, r.id, before, r.etag);
         broadcast(kind, 'updated', r);
-        return one(200, r);
+        return one(200, dto(r));
       }
     }
     if (path === '/api/audit' && method === 'GET') {
       requireRole(ctx, method);
       const q = url.searchParams;
       const has = (v, k) => !q.get(k) || String(v ?? '').toLowerCase().includes(q.get(k).toLowerCase());
-      let items = db.audit.filter((x) => has(x.actor, 'actor') && has(x.action, 'action') && has(x.resourceType, 'resourceType'));
-      if (q.get('from')) items = items.filter((x) => x.timestamp >= q.get('from'));
-      if (q.get('to')) items = items.filter((x) => x.timestamp <= q.get('to'));
-      const start = Number(q.get('continuationToken') ?? 0);
-      const page = items.slice(start, start + 50);
-      return send(200, { items: page, continuationToken: start + 50 < items.length ? String(start + 50) : null });
+      const items = db.audit.filter((x) => has(x.actor, 'actor') && (!q.get('action') || x.action.startsWith(q.get('action'))) && has(x.resourceType, 'resourceType'));
+      const start = Number(q.get('continuation') ?? 0);
+      const size = Number(q.get('pageSize') ?? 50);
+      return send(200, { items: items.slice(start, start + size), continuation: start + size < items.length ? String(start + size) : null });
     }
     throw new Problem(404, 'Not found', `No route for ${method} ${path}.`);
   }
@@ -591,7 +623,7 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
   function mockReport(nodeId) {
     const n = db.nodes.get(nodeId);
     if (!n) return false;
-    n.status = 'online';
+    n.status = 'enrolled';
     n.lastSeenAt = new Date().toISOString();
     n.appliedVersion = n.desiredVersion;
     n.publicKey ??= Buffer.from(randomBytes(32)).toString('base64');

@@ -121,6 +121,12 @@ export function App() {
     return <Loading />;
   }
 
+  if (auth.me.mfaSetupRequired && loc.path !== '/account') {
+    // The owner requires MFA: nothing else works until this admin has set it up.
+    navigate('/account', { replace: true });
+    return <Loading />;
+  }
+
   const state: AppState = { me: auth.me, tick, live, logout: () => void logout(), refreshMe: () => void loadMe(false) };
   return (
     <AppContext.Provider value={state}>

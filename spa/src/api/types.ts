@@ -3,11 +3,22 @@ export interface Me {
   username: string;
   role: 'owner' | 'admin' | 'viewer';
   mfaEnabled?: boolean;
+  /** The owner requires MFA and this admin has not set it up yet. */
+  mfaSetupRequired?: boolean;
 }
 
 export interface LoginResult {
   mfaRequired?: boolean;
   mfaToken?: string;
+}
+
+export type FirewallAction = 'accept' | 'drop' | 'reject';
+
+/** What happens to tunnel traffic that no rule matched. */
+export interface FirewallPolicy {
+  input: FirewallAction;
+  forward: FirewallAction;
+  egress: FirewallAction;
 }
 
 export interface NodeDto {
@@ -24,6 +35,7 @@ export interface NodeDto {
   dns?: string[];
   publicKey?: string | null;
   status?: string | null;
+  firewallPolicy?: FirewallPolicy;
   desiredVersion?: number | null;
   appliedVersion?: number | null;
   lastSeenAt?: string | null;
@@ -38,6 +50,7 @@ export interface PeerDto {
   name: string;
   publicKey: string;
   presharedKey?: string | null;
+  hasPresharedKey?: boolean;
   addresses: string[];
   allowedIps?: string[];
   persistentKeepalive?: number | null;
@@ -106,6 +119,9 @@ export interface AuditEntry {
   at?: string;
   actor?: string;
   action?: string;
+  outcome?: string;
+  nodeId?: string | null;
+  detail?: string | null;
   resourceType?: string;
   resourceId?: string;
   clientAddress?: string;
@@ -117,5 +133,6 @@ export interface AuditEntry {
 export interface EnrollmentDto {
   token: string;
   installCommand: string;
+  enrollCommand?: string;
   expiresAt?: string;
 }

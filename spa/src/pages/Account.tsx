@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api/client';
+import { api, ApiError, errorsByField, type FieldErrors } from '../api/client';
 import { QrCode } from '../components/QrCode';
 import { CopyButton, ErrorBanner, TextField } from '../components/ui';
 import { useApp } from '../context';
@@ -12,7 +12,7 @@ interface TotpSetup {
 }
 
 export function Account() {
-  const { me, refreshMe } = useApp();
+  const { me, refreshMe, logout } = useApp();
   const [setup, setSetup] = useState<TotpSetup | null>(null);
   const [code, setCode] = useState('');
   const [recovery, setRecovery] = useState<string[] | null>(null);
@@ -55,6 +55,11 @@ export function Account() {
       <p>
         Signed in as <strong>{me.username}</strong> ({me.role}).
       </p>
+      {me.mfaSetupRequired && !recovery && (
+        <div className="banner warning" role="alert">
+          An owner requires two-factor authentication for every admin. Set it up to continue.
+        </div>
+      )}
       <h2>Two-factor authentication</h2>
       {recovery && (
         <div className="card" data-testid="recovery-codes">
@@ -100,6 +105,57 @@ export function Account() {
         </div>
       )}
       <ErrorBanner error={error} />
+      <ChangePassword />
+      <h2>Sessions</h2>
+      <p>Signed in somewhere you no longer use? End every session of your account, including this one.</p>
+      <button
+        type="button"
+        className="secondary"
+        onClick={async () => {
+          try {
+            await api.post('/api/auth/logout-everywhere');
+          } finally {
+            logout();
+          }
+        }}
+      >
+        Sign out everywhere
+      </button>
     </section>
+  );
+}
+
+function ChangePassword() {
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState(false);
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setErrors({});
+    setError(null);
+    setDone(false);
+    try {
+      await api.post('/api/auth/password', { currentPassword: current, newPassword: next });
+      setCurrent('');
+      setNext('');
+      setDone(true);
+    } catch (err) {
+      if (err instanceof ApiError) setErrors(err.errors);
+      setError(err);
+    }
+  }
+  const fe = errorsByField(errors, ['currentPassword', 'newPassword']);
+  return (
+    <form className="card" onSubmit={submit} noValidate>
+      <h2>Change password</h2>
+      <TextField label="Current password" name="currentPassword" type="password" value={current} onChange={setCurrent} errors={fe.currentPassword} autoComplete="current-password" />
+      <TextField label="New password" name="newPassword" type="password" value={next} onChange={setNext} errors={fe.newPassword} autoComplete="new-password" hint="At least 12 characters, not your username. Other sessions end." />
+      {fe[''] && <div className="banner error">{fe[''].join(' ')}</div>}
+      <ErrorBanner error={Object.keys(errors).length ? null : error} />
+      {done && <p role="status">Password changed.</p>}
+      <button type="submit">Change password</button>
+    </form>
   );
 }

@@ -89,7 +89,7 @@ export function Admins() {
                               type="button"
                               className="secondary"
                               onClick={() => {
-                                if (window.confirm(`Reset two-factor for ${a.username}? They must enrol again at next sign-in.`)) void patch(a, { mfaEnabled: false });
+                                if (window.confirm(`Reset two-factor for ${a.username}? They must enrol again at next sign-in.`)) void patch(a, { resetMfa: true });
                               }}
                             >
                               Reset MFA

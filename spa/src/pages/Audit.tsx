@@ -21,15 +21,15 @@ interface Page {
 }
 
 async function fetchPage(f: Filters, continuation: string | null): Promise<Page> {
+  // The API filters by actor, action prefix and resource type; the time range is applied here.
   const data = await api.get<unknown>('/api/audit', {
     actor: f.actor.trim(),
     action: f.action.trim(),
     resourceType: f.resourceType.trim(),
-    from: fromLocalInput(f.from),
-    to: fromLocalInput(f.to),
-    continuationToken: continuation,
+    continuation,
   });
-  const next = data && typeof data === 'object' && !Array.isArray(data) ? ((data as { continuationToken?: string | null }).continuationToken ?? null) : null;
+  const page = data && typeof data === 'object' && !Array.isArray(data) ? (data as { continuation?: string | null; continuationToken?: string | null }) : {};
+  const next = page.continuation ?? page.continuationToken ?? null;
   return { items: asList<AuditEntry>(data), next };
 }
 
@@ -58,6 +58,11 @@ export function Audit() {
   // Client-side filtering as well, in case the API ignores a filter parameter.
   const items = (data?.items ?? []).filter((x) => {
     const has = (v: string | undefined, q: string) => !q.trim() || (v ?? '').toLowerCase().includes(q.trim().toLowerCase());
+    const when = Date.parse(x.at ?? x.timestamp ?? '');
+    const from = fromLocalInput(applied.from);
+    const to = fromLocalInput(applied.to);
+    if (from && !(when >= Date.parse(from))) return false;
+    if (to && !(when <= Date.parse(to))) return false;
     return has(x.actor, applied.actor) && has(x.action, applied.action) && has(x.resourceType, applied.resourceType);
   });
   return (
@@ -94,6 +99,7 @@ export function Audit() {
                 <th scope="col">When</th>
                 <th scope="col">Who</th>
                 <th scope="col">Action</th>
+                <th scope="col">Outcome</th>
                 <th scope="col">Resource</th>
                 <th scope="col">Client address</th>
                 <th scope="col">Version</th>
@@ -101,14 +107,18 @@ export function Audit() {
             </thead>
             <tbody>
               {items.map((x, i) => {
-                const when = x.timestamp ?? x.at;
+                const when = x.at ?? x.timestamp;
                 return (
                   <tr key={x.id ?? `${when}-${i}`}>
                     <td data-label="When">
                       <time dateTime={when}>{when ? new Date(when).toLocaleString() : '—'}</time>
                     </td>
                     <td data-label="Who">{x.actor ?? '—'}</td>
-                    <td data-label="Action">{x.action}</td>
+                    <td data-label="Action">
+                      {x.action}
+                      {x.detail && <div className="muted small">{x.detail}</div>}
+                    </td>
+                    <td data-label="Outcome">{x.outcome ?? '—'}</td>
                     <td data-label="Resource">
                       {x.resourceType} {x.resourceId && <code className="small">{x.resourceId}</code>}
                     </td>

@@ -100,7 +100,8 @@ function Enrollment({ node, onChanged }: { node: NodeDto; onChanged: () => void 
     setBusy(true);
     setError(null);
     try {
-      setEnrollment(await api.post<EnrollmentDto>(`${base}/enrollment`));
+      const e = await api.post<EnrollmentDto & { command?: string }>(`${base}/enrollment`);
+      setEnrollment({ ...e, installCommand: e.installCommand ?? e.command ?? '' });
     } catch (e) {
       setError(e);
     } finally {
@@ -146,6 +147,15 @@ function Enrollment({ node, onChanged }: { node: NodeDto; onChanged: () => void 
             {enrollment.installCommand}
           </pre>
           <CopyButton text={enrollment.installCommand} label="Copy command" />
+          {enrollment.enrollCommand && (
+            <>
+              <label htmlFor="enroll-command">Agent already installed? Enroll with</label>
+              <pre id="enroll-command" className="command" tabIndex={0}>
+                {enrollment.enrollCommand}
+              </pre>
+              <CopyButton text={enrollment.enrollCommand} label="Copy enroll command" />
+            </>
+          )}
         </div>
       )}
       <ErrorBanner error={error} />

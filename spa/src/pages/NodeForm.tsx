@@ -1,6 +1,6 @@
-import type { NodeDto } from '../api/types';
+import type { FirewallAction, NodeDto } from '../api/types';
 import { errorsByField, type FieldErrors } from '../api/client';
-import { TextField } from '../components/ui';
+import { SelectField, TextField } from '../components/ui';
 import { splitList } from '../format';
 
 export interface NodeDraft {
@@ -13,12 +13,15 @@ export interface NodeDraft {
   persistentKeepalive: string;
   l4Listen: string;
   dns: string;
+  policyInput: FirewallAction;
+  policyForward: FirewallAction;
+  policyEgress: FirewallAction;
 }
 
-export const nodeFields = ['name', 'endpoint', 'listenPort', 'ipv4Network', 'ipv6Network', 'mtu', 'persistentKeepalive', 'l4Listen', 'dns'] as const;
+export const nodeFields = ['name', 'endpoint', 'listenPort', 'ipv4Network', 'ipv6Network', 'mtu', 'persistentKeepalive', 'l4Listen', 'dns', 'firewallPolicy'] as const;
 
 export function emptyNodeDraft(): NodeDraft {
-  return { name: '', endpoint: '', listenPort: '51820', ipv4Network: '10.44.0.0/24', ipv6Network: '', mtu: '1420', persistentKeepalive: '25', l4Listen: ':443', dns: '' };
+  return { name: '', endpoint: '', listenPort: '51820', ipv4Network: '10.44.0.0/24', ipv6Network: '', mtu: '1420', persistentKeepalive: '25', l4Listen: ':443', dns: '', policyInput: 'accept', policyForward: 'accept', policyEgress: 'accept' };
 }
 
 export function nodeToDraft(n: NodeDto): NodeDraft {
@@ -32,6 +35,9 @@ export function nodeToDraft(n: NodeDto): NodeDraft {
     persistentKeepalive: n.persistentKeepalive === undefined || n.persistentKeepalive === null ? '' : String(n.persistentKeepalive),
     l4Listen: (n.l4Listen ?? []).join(', '),
     dns: (n.dns ?? []).join(', '),
+    policyInput: n.firewallPolicy?.input ?? 'accept',
+    policyForward: n.firewallPolicy?.forward ?? 'accept',
+    policyEgress: n.firewallPolicy?.egress ?? 'accept',
   };
 }
 
@@ -53,8 +59,11 @@ export function draftToNodeBody(d: NodeDraft): Record<string, unknown> {
     persistentKeepalive: num(d.persistentKeepalive),
     l4Listen: splitList(d.l4Listen),
     dns: splitList(d.dns),
+    firewallPolicy: { input: d.policyInput, forward: d.policyForward, egress: d.policyEgress },
   };
 }
+
+const actions = ['accept', 'drop', 'reject'] as const;
 
 export function NodeFields({ draft, onChange, errors }: { draft: NodeDraft; onChange: (d: NodeDraft) => void; errors: FieldErrors }) {
   const e = errorsByField(errors, nodeFields);
@@ -70,6 +79,9 @@ export function NodeFields({ draft, onChange, errors }: { draft: NodeDraft; onCh
       <TextField label="Persistent keepalive (s)" name="persistentKeepalive" value={draft.persistentKeepalive} onChange={set('persistentKeepalive')} errors={e.persistentKeepalive} inputMode="numeric" />
       <TextField label="L4 listen addresses" name="l4Listen" value={draft.l4Listen} onChange={set('l4Listen')} errors={e.l4Listen} hint="Comma-separated, e.g. :443" />
       <TextField label="DNS servers for clients" name="dns" value={draft.dns} onChange={set('dns')} errors={e.dns} hint="Comma-separated" />
+      <SelectField<FirewallAction> label="Unmatched traffic to the node" name="policyInput" value={draft.policyInput} onChange={(v) => onChange({ ...draft, policyInput: v })} errors={e.firewallPolicy} options={actions} />
+      <SelectField<FirewallAction> label="Unmatched traffic between peers" name="policyForward" value={draft.policyForward} onChange={(v) => onChange({ ...draft, policyForward: v })} options={actions} />
+      <SelectField<FirewallAction> label="Unmatched traffic from peers out" name="policyEgress" value={draft.policyEgress} onChange={(v) => onChange({ ...draft, policyEgress: v })} options={actions} />
     </div>
   );
 }

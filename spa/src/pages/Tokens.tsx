@@ -3,14 +3,14 @@ import { api, ApiError, asList, errorsByField, type FieldErrors } from '../api/c
 import type { TokenDto } from '../api/types';
 import { CopyButton, Empty, ErrorBanner, Loading, SelectField, TextField, useLoad } from '../components/ui';
 import { useApp } from '../context';
-import { fromLocalInput, relativeTime } from '../format';
+import { relativeTime } from '../format';
 
 export function Tokens() {
   const { tick } = useApp();
   const { data, error, loading, reload } = useLoad(async () => asList<TokenDto>(await api.get('/api/tokens')), [tick]);
   const [name, setName] = useState('');
   const [scope, setScope] = useState<'read' | 'write'>('read');
-  const [expires, setExpires] = useState('');
+  const [days, setDays] = useState('90');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<unknown>(null);
   const [secret, setSecret] = useState<{ name: string; token: string } | null>(null);
@@ -21,17 +21,19 @@ export function Tokens() {
     setErrors({});
     setFormError(null);
     try {
-      const t = await api.post<TokenDto>('/api/tokens', { name: name.trim(), scope, expiresAt: fromLocalInput(expires) });
-      setSecret({ name: t.name, token: t.token ?? '' });
+      const n = Number(days);
+      const t = await api.post<TokenDto>('/api/tokens', { name: name.trim(), scope, ...(days.trim() ? { expiresInDays: Number.isFinite(n) ? n : days } : {}) });
+      // The secret is shown once; accept the common names for it.
+      const extra = t as TokenDto & { secret?: string; value?: string };
+      setSecret({ name: t.name, token: t.token ?? extra.secret ?? extra.value ?? '' });
       setName('');
-      setExpires('');
       reload();
     } catch (err) {
       if (err instanceof ApiError) setErrors(err.errors);
       setFormError(err);
     }
   }
-  const fe = errorsByField(errors, ['name', 'scope', 'expiresAt']);
+  const fe = errorsByField(errors, ['name', 'scope', 'expiresInDays']);
   return (
     <section>
       <h1>API tokens</h1>
@@ -57,7 +59,7 @@ export function Tokens() {
         <div className="grid">
           <TextField label="Name" name="name" value={name} onChange={setName} errors={fe.name} />
           <SelectField<'read' | 'write'> label="Scope" name="scope" value={scope} onChange={setScope} errors={fe.scope} options={['read', 'write'] as const} />
-          <TextField label="Expires" name="expiresAt" type="datetime-local" value={expires} onChange={setExpires} errors={fe.expiresAt} />
+          <TextField label="Expires after (days)" name="expiresInDays" value={days} onChange={setDays} errors={fe.expiresInDays} inputMode="numeric" />
         </div>
         {fe[''] && <div className="banner error">{fe[''].join(' ')}</div>}
         <ErrorBanner error={Object.keys(errors).length ? null : formError} />
