@@ -1,0 +1,3 @@
+namespace CloudWg.Functions.Audit;
+
+public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, string? Continuation);

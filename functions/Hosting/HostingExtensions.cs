@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Options;
+
+namespace CloudWg.Functions.Hosting;
+
+public static class HostingExtensions
+{
+    /// <summary>
+    /// Configuration sources and the listen address. Precedence (low → high): appsettings, local.settings.json
+    /// "Values", environment variables, command line. Under the Functions host the app listens on
+    /// <c>FUNCTIONS_CUSTOMHANDLER_PORT</c> on loopback; otherwise on <c>--urls</c>/<c>ASPNETCORE_URLS</c>,
+    /// default <c>http://127.0.0.1:7071</c>.
+    /// </summary>
+    public static WebApplicationBuilder AddCloudWgHosting(this WebApplicationBuilder builder, string[] args)
+    {
+        var root = RepositoryLayout.FindRoot(builder.Environment.ContentRootPath);
+        var localSettings = Path.Combine(root ?? builder.Environment.ContentRootPath, "local.settings.json");
+        builder.Configuration.AddLocalSettingsJson(localSettings);
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddCommandLine(args);
+
+        var customHandlerPort = builder.Configuration["FUNCTIONS_CUSTOMHANDLER_PORT"];
+        if (!string.IsNullOrEmpty(customHandlerPort))
+        {
+            builder.WebHost.UseUrls($"http://127.0.0.1:{customHandlerPort}");
+        }
+        else if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls("http://127.0.0.1:7071");
+        }
+
+        builder.Services.AddOptions<CloudWgOptions>()
+            .BindConfiguration(CloudWgOptions.Section)
+            .PostConfigure(o =>
+            {
+                var baseDir = root ?? builder.Environment.ContentRootPath;
+                o.StateDirectory = string.IsNullOrWhiteSpace(o.StateDirectory)
+                    ? Path.Combine(baseDir, ".cloudwg")
+                    : Path.GetFullPath(o.StateDirectory, baseDir);
+                o.SpaDirectory = string.IsNullOrWhiteSpace(o.SpaDirectory)
+                    ? (root is null ? Path.Combine(baseDir, "wwwroot") : Path.Combine(root, "spa", "dist"))
+                    : Path.GetFullPath(o.SpaDirectory, baseDir);
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<StateDirectory>();
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddSingleton(TimeProvider.System);
+        return builder;
+    }
+
+    /// <summary>Serves the SPA's static files at <c>/</c>, with index.html for client-side routes outside <c>/api</c>.</summary>
+    public static WebApplication MapSpa(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<CloudWgOptions>>().Value;
+        if (options.SpaDirectory is null || !Directory.Exists(options.SpaDirectory))
+        {
+            app.Logger.LogInformation("No SPA build at {SpaDirectory}; serving the API only", options.SpaDirectory);
+            return app;
+        }
+
+        var files = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(options.SpaDirectory);
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
+        app.MapFallback("{*path:regex(^(?!api/).*$)}", async context =>
+        {
+            context.Response.ContentType = "text/html; charset=utf-8";
+            await context.Response.SendFileAsync(files.GetFileInfo("index.html"));
+        });
+        return app;
+    }
+}

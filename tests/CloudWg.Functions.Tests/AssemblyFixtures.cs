@@ -1,0 +1,3 @@
+using CloudWg.Tests.Shared;
+
+[assembly: AssemblyFixture(typeof(AzuriteFixture))]

@@ -1,0 +1,41 @@
+using CloudWg.Tests.Shared;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace CloudWg.Functions.Tests.Infrastructure;
+
+/// <summary>
+/// The real control plane in process (real routing, real storage via Azurite), isolated by a fresh storage
+/// prefix and state directory. Extra settings override the defaults.
+/// </summary>
+public sealed class CloudWgApp(string storageConnectionString, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+{
+    public string Prefix { get; } = Azurite.NewPrefix();
+
+    public string StateDirectory { get; } = Directory.CreateTempSubdirectory("cloudwg-state-").FullName;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("AzureWebJobsStorage", storageConnectionString);
+        builder.UseSetting("CloudWg:Storage:Prefix", Prefix);
+        builder.UseSetting("CloudWg:StateDirectory", StateDirectory);
+        builder.UseSetting("CloudWg:SpaDirectory", Path.Combine(StateDirectory, "no-spa"));
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try
+        {
+            Directory.Delete(StateDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A straggling file handle; the temp directory is harmless.
+        }
+    }
+}
