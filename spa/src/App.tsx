@@ -66,29 +66,44 @@ export function App() {
     if (auth.state !== 'authed' || typeof EventSource === 'undefined') return;
     let es: EventSource | null = null;
     let retry: number | undefined;
+    let poll: number | undefined;
     let stopped = false;
+    let failures = 0;
+    let opened = false;
     const bump = () => {
       window.clearTimeout(pending.current);
       pending.current = window.setTimeout(() => setTick((t) => t + 1), 150);
     };
     const connect = () => {
       es = new EventSource('/api/events', { withCredentials: true });
-      es.onopen = () => setLive('live');
+      es.onopen = () => {
+        setLive('live');
+        window.clearInterval(poll);
+        poll = undefined;
+        failures = 0;
+        // Events may have been missed while disconnected: reload once.
+        if (opened) bump();
+        opened = true;
+      };
       es.onmessage = bump;
       for (const name of ['change', 'changed', 'update', 'node', 'peer', 'route', 'firewall-rule', 'admin', 'token', 'status']) {
         es.addEventListener(name, bump);
       }
       es.onerror = () => {
         setLive('offline');
+        // Without the stream, keep the page fresh by polling until it comes back.
+        poll ??= window.setInterval(bump, 15_000);
         if (es && es.readyState === EventSource.CLOSED && !stopped) {
           es.close();
-          // The stream closed for good (e.g. 401): check the session, then reconnect.
+          // The stream closed for good (e.g. 401 or not deployed): check the session, then reconnect with backoff.
+          failures++;
+          const delay = Math.min(60_000, 3000 * 2 ** Math.min(failures - 1, 5));
           retry = window.setTimeout(() => {
             void api.get<Me>('/api/auth/me').then(connect, (e) => {
               if (e instanceof ApiError && e.status === 401) setAuth({ state: 'anonymous', expired: true });
-              else retry = window.setTimeout(connect, 5000);
+              else retry = window.setTimeout(connect, delay);
             });
-          }, 3000);
+          }, delay);
         }
       };
     };
@@ -96,6 +111,7 @@ export function App() {
     return () => {
       stopped = true;
       window.clearTimeout(retry);
+      window.clearInterval(poll);
       es?.close();
     };
   }, [auth.state]);
@@ -187,7 +203,7 @@ function Shell({ path, children }: { path: string; children: React.ReactNode }) 
                 })}
               </nav>
               <span className={`live ${app.live}`} title="Live updates" aria-live="polite">
-                {app.live === 'live' ? '● live' : app.live === 'connecting' ? '○ connecting' : '○ offline'}
+                {app.live === 'live' ? '● live' : app.live === 'connecting' ? '○ connecting' : '○ refreshing every 15 s'}
               </span>
               <span className="who">{app.me.username}</span>
               <button type="button" className="secondary" onClick={app.logout}>

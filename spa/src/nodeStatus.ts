@@ -20,3 +20,9 @@ export function statusLabel(n: NodeDto, now = Date.now()): string {
 export function inSync(n: NodeDto): boolean {
   return (n.desiredVersion ?? 0) === (n.appliedVersion ?? 0);
 }
+
+/** How far the node is with the latest desired state. */
+export function syncState(n: NodeDto): { kind: 'ok' | 'warn' | 'muted'; label: string } {
+  if (n.appliedVersion === null || n.appliedVersion === undefined) return { kind: 'muted', label: 'nothing applied yet' };
+  return inSync(n) ? { kind: 'ok', label: 'in sync' } : { kind: 'warn', label: 'applying' };
+}

@@ -33,6 +33,17 @@ async function fetchPage(f: Filters, continuation: string | null): Promise<Page>
   return { items: asList<AuditEntry>(data), next };
 }
 
+/** Table Storage ETags look like W/"datetime'2026-11-23T19%3A30%3A42.8Z'": show the time. */
+export function shortVersion(v: string | number | null | undefined): string {
+  if (v === null || v === undefined || v === '') return '—';
+  const m = /datetime'([^']+)'/.exec(String(v));
+  if (m) {
+    const d = new Date(decodeURIComponent(m[1]));
+    if (!Number.isNaN(d.getTime())) return d.toLocaleTimeString();
+  }
+  return String(v);
+}
+
 export function Audit() {
   const { tick } = useApp();
   const [draft, setDraft] = useState<Filters>(empty);
@@ -124,7 +135,9 @@ export function Audit() {
                     </td>
                     <td data-label="Client">{x.clientAddress ?? '—'}</td>
                     <td data-label="Version">
-                      {x.versionBefore ?? '—'} → {x.versionAfter ?? '—'}
+                      <span title={`${x.versionBefore ?? ''} → ${x.versionAfter ?? ''}`}>
+                        {shortVersion(x.versionBefore)} → {shortVersion(x.versionAfter)}
+                      </span>
                     </td>
                   </tr>
                 );

@@ -5,7 +5,7 @@ import { Link } from '../components/Link';
 import { Empty, ErrorBanner, Loading, StatusBadge, useLoad } from '../components/ui';
 import { useApp } from '../context';
 import { formatBytes, handshakeFreshness, relativeTime } from '../format';
-import { inSync, statusLabel } from '../nodeStatus';
+import { inSync, statusLabel, syncState } from '../nodeStatus';
 
 interface NodeWithPeers {
   node: NodeDto;
@@ -26,7 +26,7 @@ export function Dashboard() {
   const online = data.filter((d) => statusLabel(d.node, now) === 'online').length;
   const peers = data.flatMap((d) => d.peers);
   const fresh = peers.filter((p) => handshakeFreshness(p.lastHandshakeAt, now) === 'fresh').length;
-  const outOfSync = data.filter((d) => !inSync(d.node)).length;
+  const outOfSync = data.filter((d) => d.node.appliedVersion != null && !inSync(d.node)).length;
   const nodeTraffic = data.map((d) => ({
     label: d.node.name,
     rx: d.peers.reduce((s, p) => s + (p.rxBytes ?? 0), 0),
@@ -99,7 +99,7 @@ export function Dashboard() {
                       </td>
                       <td data-label="Version">
                         {node.desiredVersion ?? 0} / {node.appliedVersion ?? '—'}{' '}
-                        {inSync(node) ? <StatusBadge kind="ok">in sync</StatusBadge> : <StatusBadge kind="warn">pending</StatusBadge>}
+                        <StatusBadge kind={syncState(node).kind}>{syncState(node).label}</StatusBadge>
                       </td>
                       <td data-label="Last report">
                         <time dateTime={node.lastSeenAt ?? undefined}>{relativeTime(node.lastSeenAt, now)}</time>

@@ -6,7 +6,7 @@ import { ConflictBanner, CopyButton, ErrorBanner, Loading, StatusBadge, useLoad 
 import { useEditor } from '../components/useEditor';
 import { canWrite, useApp } from '../context';
 import { relativeTime } from '../format';
-import { inSync, statusLabel } from '../nodeStatus';
+import { statusLabel, syncState } from '../nodeStatus';
 import { navigate } from '../router';
 import { draftToNodeBody, generalErrors, NodeFields, nodeFields, nodeToDraft } from './NodeForm';
 import { PeersTab } from './Peers';
@@ -50,7 +50,7 @@ export function NodeDetail({ id, tab }: { id: string; tab: string }) {
       </div>
       <p className="muted">
         {node.endpoint}:{node.listenPort} · {[node.ipv4Network, node.ipv6Network].filter(Boolean).join(', ')} · version {node.desiredVersion ?? 0} desired / {node.appliedVersion ?? '—'} applied{' '}
-        {!inSync(node) && <StatusBadge kind="warn">applying</StatusBadge>} · last report {relativeTime(node.lastSeenAt)}
+        <StatusBadge kind={syncState(node).kind}>{syncState(node).label}</StatusBadge> · last report {relativeTime(node.lastSeenAt)}
       </p>
       <div className="tabs" role="tablist" aria-label="Node sections">
         {tabs.map(([k, label]) => (
@@ -172,12 +172,55 @@ function DesiredState({ node }: { node: NodeDto }) {
     <div>
       <p>What the node is told to apply (decoded and verified by the control plane). Private keys never appear here: peers are public keys only.</p>
       <ErrorBanner error={error} onRetry={reload} />
+      {data !== undefined && <DesiredSummary data={data} />}
       {data !== undefined && (
         <pre className="json" data-testid="desired-state" tabIndex={0}>
           {JSON.stringify(data, null, 2)}
         </pre>
       )}
     </div>
+  );
+}
+
+interface Preview {
+  version?: number;
+  publishedAt?: string;
+  inSync?: boolean;
+  desiredState?: { wireguard?: { peers?: unknown[] }; l4?: { servers?: { routes?: unknown[] }[] }; firewall?: { rules?: unknown[] } };
+}
+
+function DesiredSummary({ data }: { data: unknown }) {
+  const p = (data ?? {}) as Preview;
+  const d = p.desiredState ?? (data as Preview['desiredState']);
+  if (!d) return null;
+  const routes = (d.l4?.servers ?? []).reduce((s, x) => s + (x.routes?.length ?? 0), 0);
+  return (
+    <dl className="summary">
+      {p.version !== undefined && (
+        <>
+          <dt>Version</dt>
+          <dd>{p.version}</dd>
+        </>
+      )}
+      {p.publishedAt && (
+        <>
+          <dt>Published</dt>
+          <dd>{new Date(p.publishedAt).toLocaleString()}</dd>
+        </>
+      )}
+      {p.inSync !== undefined && (
+        <>
+          <dt>Matches current settings</dt>
+          <dd>{p.inSync ? 'yes' : 'no — a newer version is being published'}</dd>
+        </>
+      )}
+      <dt>Peers</dt>
+      <dd>{d.wireguard?.peers?.length ?? 0}</dd>
+      <dt>L4 routes</dt>
+      <dd>{routes}</dd>
+      <dt>Firewall rules</dt>
+      <dd>{d.firewall?.rules?.length ?? 0}</dd>
+    </dl>
   );
 }
 
