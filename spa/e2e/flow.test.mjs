@@ -171,8 +171,9 @@ step('live update between two browser contexts', async () => {
   await login(pb, async () => s.recovery[0]);
   await pb.locator('tr[data-peer="alice-laptop"]').waitFor();
   assert.ok(new URL(pb.url()).pathname === s.nodeUrl, 'back on the page the link pointed to');
-  await pb.locator('.live.live').waitFor();
-  await s.a.page.locator('.live.live').waitFor();
+  // Both pages hold an open event stream (not the 15 s polling fallback).
+  await pb.locator('.live-status[data-state="live"]').waitFor();
+  await s.a.page.locator('.live-status[data-state="live"]').waitFor();
   // A change in A appears in B without a reload.
   const { page: pa } = s.a;
   await pa.getByRole('button', { name: 'Add peer' }).click();

@@ -202,7 +202,7 @@ function Shell({ path, children }: { path: string; children: React.ReactNode }) 
                   );
                 })}
               </nav>
-              <span className={`live ${app.live}`} title="Live updates" aria-live="polite">
+              <span className={`live-status ${app.live}`} data-state={app.live} title="Live updates" aria-live="polite">
                 {app.live === 'live' ? '● live' : app.live === 'connecting' ? '○ connecting' : '○ refreshing every 15 s'}
               </span>
               <span className="who">{app.me.username}</span>

@@ -8,7 +8,7 @@ export interface BarDatum {
 
 /** Received/sent bytes per item as paired horizontal bars. Plain SVG, with a text equivalent. */
 export function TrafficChart({ title, data }: { title: string; data: BarDatum[] }) {
-  if (data.length === 0) return <p className="muted">No traffic reported yet.</p>;
+  if (data.every((d) => d.rx + d.tx === 0)) return <p className="muted">No traffic reported yet.</p>;
   const max = Math.max(1, ...data.map((d) => Math.max(d.rx, d.tx)));
   const rowH = 26;
   const labelW = 110;
