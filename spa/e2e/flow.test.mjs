@@ -320,3 +320,23 @@ step('keyboard: tab to a control, open and close a dialog with the keyboard', as
   await dialog.waitFor({ state: 'detached' });
   assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Add peer', 'focus returns to the opener');
 });
+
+step('peer disable and delete, node revoke', async () => {
+  const { page } = s.a;
+  page.on('dialog', (d) => void d.accept());
+  await page.goto(`${baseUrl}${s.nodeUrl}?tab=peers`);
+  const bob = page.locator('tr[data-peer="bob-phone"]');
+  await bob.getByRole('button', { name: 'Disable bob-phone' }).click();
+  await bob.getByText('disabled', { exact: true }).waitFor();
+  await page.getByLabel('Show').selectOption('disabled');
+  await page.locator('tr[data-peer]').first().waitFor();
+  assert.deepEqual(await page.locator('tr[data-peer]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-peer'))), ['bob-phone']);
+  await page.getByLabel('Show').selectOption('all');
+  await bob.getByRole('button', { name: 'Delete bob-phone' }).click();
+  await bob.waitFor({ state: 'detached' });
+  await page.locator('tr[data-peer="alice-laptop"]').waitFor();
+  await page.getByRole('tab', { name: 'Enrollment' }).click();
+  await page.getByRole('button', { name: 'Revoke node' }).click();
+  await page.getByText('revoked', { exact: true }).first().waitFor();
+  await shot(page, '23-node-revoked');
+});
