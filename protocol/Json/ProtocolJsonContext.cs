@@ -19,7 +19,7 @@ namespace CloudWg.Protocol.Json;
     RespectNullableAnnotations = true,
     AllowDuplicateProperties = false,
     MaxDepth = CanonicalJson.MaxDepth,
-    Converters = [typeof(UtcDateTimeOffsetConverter)])]
+    Converters = [typeof(UtcDateTimeOffsetConverter), typeof(StrictStringConverter)])]
 [JsonSerializable(typeof(DesiredState))]
 [JsonSerializable(typeof(JwsHeader))]
 [JsonSerializable(typeof(Jwk))]

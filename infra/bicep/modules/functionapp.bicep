@@ -1,0 +1,217 @@
+// Flex Consumption (FC1) plan and the CloudWg function app, run as a custom handler: the
+// deployment package holds a self-contained ASP.NET Core app that listens on
+// FUNCTIONS_CUSTOMHANDLER_PORT (see infra/package.sh).
+
+@description('Azure region.')
+param location string
+
+@description('Flex Consumption plan name.')
+param planName string
+
+@description('Function app name (globally unique host name).')
+param functionAppName string
+
+@description('Storage account used for host storage, app data and the deployment package.')
+param storageAccountName string
+
+@description('Blob endpoint of the storage account.')
+param blobEndpoint string
+
+@description('Queue endpoint of the storage account.')
+param queueEndpoint string
+
+@description('Table endpoint of the storage account.')
+param tableEndpoint string
+
+@description('Container that holds the Flex deployment package.')
+param deploymentContainerName string
+
+@description('Key Vault URI.')
+param keyVaultUri string
+
+@description('Secret name for the storage account key.')
+param storageKeySecretName string
+
+@description('Secret name for the one-time setup token.')
+param setupTokenSecretName string
+
+@description('Application Insights component name.')
+param appInsightsName string
+
+@description('Upper bound for scale-out.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int
+
+@description('Instance memory size.')
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: appInsightsName
+}
+
+// Paths that must NOT ask for a client certificate. App Service matches them as prefixes, so
+// everything outside /api/agent is listed: browsers (directly or through the Static Web App)
+// never see a certificate prompt, while agents present their node certificate on /api/agent/*.
+// Keep this in step with the HTTP API in DESIGN.md section 5.
+var clientCertExclusionPaths = [
+  '/api/health'
+  '/api/setup'
+  '/api/auth'
+  '/api/admins'
+  '/api/tokens'
+  '/api/nodes'
+  '/api/peers'
+  '/api/routes'
+  '/api/firewall-rules'
+  '/api/audit'
+  '/api/events'
+  '/api/openapi.json'
+]
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: functionAppName
+  location: location
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    clientCertEnabled: true
+    clientCertMode: 'Optional'
+    clientCertExclusionPaths: join(clientCertExclusionPaths, ',')
+    publicNetworkAccess: 'Enabled'
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${blobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'SystemAssignedIdentity'
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'custom'
+        version: '1.0'
+      }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      // Identity-based settings only: no connection string or key is ever an app setting.
+      appSettings: [
+        {
+          name: 'AzureWebJobsStorage__accountName'
+          value: storageAccountName
+        }
+        {
+          name: 'AzureWebJobsStorage__credential'
+          value: 'managedidentity'
+        }
+        {
+          name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+          value: appInsights.properties.ConnectionString
+        }
+        {
+          name: 'CloudWg__Storage__AccountName'
+          value: storageAccountName
+        }
+        {
+          name: 'CloudWg__Storage__BlobServiceUri'
+          value: blobEndpoint
+        }
+        {
+          name: 'CloudWg__Storage__QueueServiceUri'
+          value: queueEndpoint
+        }
+        {
+          name: 'CloudWg__Storage__TableServiceUri'
+          value: tableEndpoint
+        }
+        {
+          name: 'CloudWg__Storage__AccountKeySecretName'
+          value: storageKeySecretName
+        }
+        {
+          name: 'CloudWg__KeyVaultUri'
+          value: keyVaultUri
+        }
+        {
+          name: 'CloudWg__SetupTokenSecretName'
+          value: setupTokenSecretName
+        }
+        {
+          name: 'CloudWg__BehindFunctionsFrontEnd'
+          value: 'true'
+        }
+      ]
+    }
+  }
+}
+
+// Deployments use Entra ID (az CLI), never publishing passwords.
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+// The app authenticates every request itself (sessions, API tokens, node certificates). Platform
+// authentication is set up explicitly in pass-through mode BEFORE the Static Web App is linked:
+// a link to an app without authentication settings gives the Static Web App exclusive access,
+// which would lock the agents out of /api/agent/* (they call the function app directly, because
+// the Static Web App cannot forward client certificates).
+resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: {
+      enabled: true
+    }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+    }
+  }
+}
+
+output functionAppName string = site.name
+output defaultHostName string = site.properties.defaultHostName
+output principalId string = site.identity.principalId
+output authSettingsName string = authSettings.name

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Builds the deployment packages:
+#   <out>/cloudwg-functions.zip  Azure Functions package (custom handler): host.json, every
+#                                <Function>/function.json folder, the self-contained linux-x64
+#                                publish of functions/CloudWg.Functions.csproj and start.sh,
+#                                which runs the app on FUNCTIONS_CUSTOMHANDLER_PORT.
+#   <out>/cloudwg-spa.zip        the SPA bundle (spa/dist), when it has been built.
+#
+# Usage: infra/package.sh [--out DIR] [--functions-dir DIR] [--project CSPROJ]
+#   --out            output folder (default: artifacts/ in the repository root)
+#   --functions-dir  where host.json and the function.json folders are (default: functions/)
+#   --project        the app to publish (default: functions/CloudWg.Functions.csproj)
+set -euo pipefail
+
+repo_root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
+out_dir="$repo_root/artifacts"
+functions_dir="$repo_root/functions"
+project="$repo_root/functions/CloudWg.Functions.csproj"
+start_script=start.sh
+
+die() {
+  echo "package.sh: $*" >&2
+  exit 1
+}
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) out_dir=${2:?--out needs a folder}; shift 2 ;;
+    --functions-dir) functions_dir=${2:?--functions-dir needs a folder}; shift 2 ;;
+    --project) project=${2:?--project needs a .csproj}; shift 2 ;;
+    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) die "unknown argument '$1' (see --help)" ;;
+  esac
+done
+
+for tool in dotnet zip python3; do
+  command -v "$tool" > /dev/null || die "'$tool' is required but not installed"
+done
+[ -f "$project" ] || die "project not found: $project"
+[ -f "$functions_dir/host.json" ] \
+  || die "host.json not found in $functions_dir: the Functions host cannot start the app without it"
+
+mkdir -p "$out_dir"
+out_dir=$(cd -- "$out_dir" && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/cloudwg-package.XXXXXX")
+trap 'rm -rf -- "$work"' EXIT
+stage="$work/package"
+mkdir -p "$stage"
+
+# host.json must launch something this package contains, through the proxying custom handler.
+python3 - "$functions_dir/host.json" <<'PY' || die "host.json in $functions_dir is not a usable custom-handler configuration (see above)"
+import json, sys
+path = sys.argv[1]
+try:
+    with open(path, encoding="utf-8") as f:
+        host = json.load(f)
+except ValueError as e:
+    sys.exit(f"{path}: not valid JSON: {e}")
+handler = host.get("customHandler") or {}
+exe = (handler.get("description") or {}).get("defaultExecutablePath")
+if not exe:
+    sys.exit(f"{path}: customHandler.description.defaultExecutablePath is missing")
+if handler.get("enableProxyingHttpRequest") is not True:
+    sys.exit(f"{path}: customHandler.enableProxyingHttpRequest must be true")
+PY
+
+echo "package.sh: publishing $project (self-contained, linux-x64)"
+# --artifacts-path keeps this build's bin/obj out of the source tree, so packaging never
+# disturbs (or is disturbed by) a debug build of the same projects.
+dotnet publish "$project" \
+  --configuration Release \
+  --runtime linux-x64 \
+  --self-contained true \
+  --artifacts-path "$work/build" \
+  --output "$stage" \
+  -p:DebugType=none \
+  --nologo
+
+cp "$functions_dir/host.json" "$stage/host.json"
+
+# Each function is a folder holding function.json (timer and queue triggers, the HTTP catch-all).
+# The host only looks at top-level folders, so each is copied to the package root under its own
+# name, wherever it sits below functions/.
+function_count=0
+while IFS= read -r -d '' function_json; do
+  folder=$(dirname -- "$function_json")
+  name=$(basename -- "$folder")
+  [ "$folder" != "$functions_dir" ] || die "function.json directly in $functions_dir: it must be in a folder named after the function"
+  [ ! -e "$stage/$name" ] || die "function folder '$name' appears twice or clashes with a file of the published app"
+  mkdir -p "$stage/$name"
+  cp "$function_json" "$stage/$name/function.json"
+  function_count=$((function_count + 1))
+done < <(find "$functions_dir" \( -name bin -o -name obj -o -name node_modules \) -prune -o -name function.json -type f -print0 | sort -z)
+echo "package.sh: $function_count function.json folder(s)"
+
+cat > "$stage/$start_script" <<'SH'
+#!/bin/sh
+# Custom-handler entry point (host.json customHandler.description.defaultExecutablePath): the
+# Functions host starts this and proxies HTTP to the port it passes in FUNCTIONS_CUSTOMHANDLER_PORT.
+# The app reads that variable itself; ASPNETCORE_URLS says the same (loopback only: the host is
+# the only client) so the port holds even for a build that does not.
+set -eu
+: "${FUNCTIONS_CUSTOMHANDLER_PORT:?is not set: this script is started by the Azure Functions host}"
+here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
+ASPNETCORE_URLS="http://127.0.0.1:${FUNCTIONS_CUSTOMHANDLER_PORT}"
+export ASPNETCORE_URLS
+exec "$here/CloudWg.Functions" "$@"
+SH
+chmod 0755 "$stage/$start_script" "$stage/CloudWg.Functions"
+
+exe=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["customHandler"]["description"]["defaultExecutablePath"])' "$stage/host.json")
+case "$exe" in
+  /*) ;; # an absolute interpreter path such as /bin/sh
+  *) [ -f "$stage/$exe" ] || die "host.json starts '$exe', which is not in the package" ;;
+esac
+
+functions_zip="$out_dir/cloudwg-functions.zip"
+rm -f "$functions_zip"
+# zip keeps the Unix modes, so start.sh and the app stay executable after the platform unpacks them.
+(cd "$stage" && zip -q -r -X "$functions_zip" .)
+echo "package.sh: wrote $functions_zip"
+
+spa_dist="$repo_root/spa/dist"
+spa_zip="$out_dir/cloudwg-spa.zip"
+rm -f "$spa_zip"
+if [ -f "$spa_dist/index.html" ]; then
+  (cd "$spa_dist" && zip -q -r -X "$spa_zip" .)
+  echo "package.sh: wrote $spa_zip"
+else
+  echo "package.sh: spa/dist/index.html not found, SPA bundle skipped (build the SPA first)"
+fi
