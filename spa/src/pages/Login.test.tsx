@@ -19,9 +19,11 @@ describe('Login', () => {
     await user.type(await screen.findByLabelText('Authentication code'), '123 456');
     await user.click(screen.getByRole('button', { name: 'Verify' }));
     await waitFor(() => expect(done).toHaveBeenCalled());
-    expect(JSON.parse(calls[0].body)).toEqual({ username: 'owner', password: 'a long password' });
-    expect(JSON.parse(calls[1].body)).toEqual({ mfaToken: 'step-token', code: '123456' });
-    expect(calls[1].headers['X-CloudWg-Request']).toBe('1');
+    const posts = calls.filter((c) => c.method === 'POST');
+    expect(posts.map((c) => c.url)).toEqual(['/api/auth/login', '/api/auth/mfa']);
+    expect(JSON.parse(posts[0].body)).toEqual({ username: 'owner', password: 'a long password' });
+    expect(JSON.parse(posts[1].body)).toEqual({ mfaToken: 'step-token', code: '123456' });
+    expect(posts[1].headers['X-CloudWg-Request']).toBe('1');
   });
 
   it('says the same thing for any failed sign-in and keeps the username', async () => {
@@ -38,5 +40,14 @@ describe('Login', () => {
   it('shows that the session ended', () => {
     render(<Login onLoggedIn={() => undefined} expired />);
     expect(screen.getByRole('status')).toHaveTextContent(/session ended/);
+  });
+});
+
+describe('Login on a fresh control plane', () => {
+  it('goes to the setup page while no owner exists', async () => {
+    history.replaceState(null, '', '/login');
+    mockApi((_m, url) => (url === '/api/setup' ? { body: { setupRequired: true } } : undefined));
+    render(<Login onLoggedIn={() => undefined} />);
+    await waitFor(() => expect(location.pathname).toBe('/setup'));
   });
 });

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api/client';
 import type { LoginResult } from '../api/types';
 import { ErrorBanner, TextField } from '../components/ui';
@@ -11,6 +11,16 @@ export function Login({ onLoggedIn, initialUsername, expired }: { onLoggedIn: ()
   const [code, setCode] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+
+  // A fresh control plane has no owner yet: go to the setup page instead.
+  useEffect(() => {
+    api.get<{ setupRequired?: boolean }>('/api/setup').then(
+      (r) => {
+        if (r?.setupRequired) navigate('/setup', { replace: true });
+      },
+      () => undefined,
+    );
+  }, []);
 
   async function submitPassword(e: FormEvent) {
     e.preventDefault();
