@@ -13,9 +13,9 @@ public static class AdminsEndpoints
     {
         var group = app.MapGroup("/api/admins").WithTags("Admins").RequireAuthorization(Policies.Owner);
         group.MapGet("/", List);
-        group.MapPost("/", Create);
+        group.MapPost("/", Create).Accepts<CreateAdminRequest>("application/json");
         group.MapGet("/{id}", Get);
-        group.MapPatch("/{id}", Update).WithSummary("Change role, disable/enable, reset MFA or set a new password. Needs If-Match.");
+        group.MapPatch("/{id}", Update).Accepts<UpdateAdminRequest>("application/json").WithSummary("Change role, disable/enable, reset MFA or set a new password. Needs If-Match.");
         group.MapDelete("/{id}", Delete).WithSummary("Needs If-Match.");
         return app;
     }
@@ -36,8 +36,14 @@ public static class AdminsEndpoints
     }
 
     public static async Task<Results<Created<AdminDto>, ValidationProblem, ProblemHttpResult>> Create(
-        CreateAdminRequest request, HttpContext context, AdminStore admins, AuthAudit audit, IOptions<AuthOptions> options)
+        HttpContext context, AdminStore admins, AuthAudit audit, IOptions<AuthOptions> options)
     {
+        var (request, bodyProblem) = await RequestJson.ReadAsync<CreateAdminRequest>(context);
+        if (request is null)
+        {
+            return bodyProblem!;
+        }
+
         var username = AdminValidation.NormalizeUsername(request.Username);
         var errors = new Dictionary<string, string[]>();
         if (AdminValidation.UsernameError(username) is { } usernameError)
@@ -72,9 +78,15 @@ public static class AdminsEndpoints
     }
 
     public static async Task<Results<Ok<AdminDto>, ValidationProblem, ProblemHttpResult>> Update(
-        string id, UpdateAdminRequest request, HttpContext context, AdminStore admins, SessionStore sessions,
+        string id, HttpContext context, AdminStore admins, SessionStore sessions,
         PasswordHasher hasher, AuthAudit audit, IOptions<AuthOptions> options)
     {
+        var (request, bodyProblem) = await RequestJson.ReadAsync<UpdateAdminRequest>(context);
+        if (request is null)
+        {
+            return bodyProblem!;
+        }
+
         var ct = context.RequestAborted;
         var actor = AdminPrincipal.Id(context.User);
         if (IfMatch(context) is not { } ifMatch)

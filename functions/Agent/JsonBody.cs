@@ -29,6 +29,13 @@ public static class JsonBody
         {
             return (null, Invalid("The body is not valid JSON for this request: " + e.Message));
         }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's limits: 413 for a body over 1 MiB, 400 for a truncated one.
+            return (null, TypedResults.Problem(
+                detail: e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "The body is larger than 1 MiB." : "The body could not be read: " + e.Message,
+                statusCode: e.StatusCode));
+        }
     }
 
     [SuppressMessage("Design", "CA1859", Justification = "Callers treat all errors alike.")]

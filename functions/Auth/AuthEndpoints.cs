@@ -15,9 +15,9 @@ public static class AuthEndpoints
     public static IEndpointRouteBuilder MapAuth(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/auth").WithTags("Auth");
-        group.MapPost("/login", Login).AllowAnonymous()
+        group.MapPost("/login", Login).Accepts<LoginRequest>("application/json").AllowAnonymous()
             .WithSummary("Password step: sets the session cookie, or answers {mfaRequired, mfaToken} for the TOTP step.");
-        group.MapPost("/mfa", Mfa).AllowAnonymous()
+        group.MapPost("/mfa", Mfa).Accepts<MfaRequest>("application/json").AllowAnonymous()
             .WithSummary("TOTP or recovery code for an mfaToken from /login: sets the session cookie.");
         group.MapPost("/logout", Logout).RequireAuthorization(Policies.Account);
         group.MapPost("/logout-everywhere", LogoutEverywhere).RequireAuthorization(Policies.Account)
@@ -25,20 +25,26 @@ public static class AuthEndpoints
         group.MapGet("/me", Me).RequireAuthorization(Policies.Authenticated);
         group.MapPost("/totp/setup", TotpSetup).RequireAuthorization(Policies.Account)
             .WithSummary("New TOTP secret and otpauth URI, to confirm within 5 minutes.");
-        group.MapPost("/totp/confirm", TotpConfirm).RequireAuthorization(Policies.Account)
+        group.MapPost("/totp/confirm", TotpConfirm).Accepts<TotpConfirmRequest>("application/json").RequireAuthorization(Policies.Account)
             .WithSummary("Turns TOTP on with a first code; returns ten single-use recovery codes, shown once.");
-        group.MapPost("/password", ChangePassword).RequireAuthorization(Policies.Account)
+        group.MapPost("/password", ChangePassword).Accepts<PasswordChangeRequest>("application/json").RequireAuthorization(Policies.Account)
             .WithSummary("Changes the password; every other session ends.");
         group.MapGet("/settings", GetSettings).RequireAuthorization(Policies.Viewer);
-        group.MapPut("/settings", PutSettings).RequireAuthorization(Policies.Owner)
+        group.MapPut("/settings", PutSettings).Accepts<SecuritySettingsRequest>("application/json").RequireAuthorization(Policies.Owner)
             .WithSummary("Owner: require MFA for every admin.");
         return app;
     }
 
     public static async Task<Results<Ok<LoginResponse>, ValidationProblem, ProblemHttpResult>> Login(
-        LoginRequest request, HttpContext context, AdminStore admins, SessionStore sessions, PasswordHasher hasher,
+        HttpContext context, AdminStore admins, SessionStore sessions, PasswordHasher hasher,
         TableRateLimiter limiter, ClientAddress clientAddress, AuthAudit audit, TimeProvider time, IOptions<AuthOptions> options)
     {
+        var (request, bodyProblem) = await RequestJson.ReadAsync<LoginRequest>(context);
+        if (request is null)
+        {
+            return bodyProblem!;
+        }
+
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Username) || request.Username.Length > 256)
         {
@@ -110,9 +116,15 @@ public static class AuthEndpoints
     }
 
     public static async Task<Results<Ok<LoginResponse>, ValidationProblem, ProblemHttpResult>> Mfa(
-        MfaRequest request, HttpContext context, AdminStore admins, SessionStore sessions, TotpService totp,
+        HttpContext context, AdminStore admins, SessionStore sessions, TotpService totp,
         TableRateLimiter limiter, ClientAddress clientAddress, AuthAudit audit, TimeProvider time, IOptions<AuthOptions> options)
     {
+        var (request, bodyProblem) = await RequestJson.ReadAsync<MfaRequest>(context);
+        if (request is null)
+        {
+            return bodyProblem!;
+        }
+
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.MfaToken))
         {
@@ -233,9 +245,15 @@ public static class AuthEndpoints
     }
 
     public static async Task<Results<Ok<RecoveryCodesResponse>, ValidationProblem, ProblemHttpResult>> TotpConfirm(
-        TotpConfirmRequest request, HttpContext context, AdminStore admins, TotpService totp, TableRateLimiter limiter,
+        HttpContext context, AdminStore admins, TotpService totp, TableRateLimiter limiter,
         ClientAddress clientAddress, AuthAudit audit, TimeProvider time)
     {
+        var (request, bodyProblem) = await RequestJson.ReadAsync<TotpConfirmRequest>(context);
+        if (request is null)
+        {
+            return bodyProblem!;
+        }
+
         if (string.IsNullOrWhiteSpace(request.Code) || request.Code.Length > 16)
         {
             return AuthResults.Invalid("code", "Code is required: the 6 digits your authenticator app shows for the new secret.");
@@ -289,9 +307,15 @@ public static class AuthEndpoints
     }
 
     public static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePassword(
-        PasswordChangeRequest request, HttpContext context, AdminStore admins, SessionStore sessions, PasswordHasher hasher,
+        HttpContext context, AdminStore admins, SessionStore sessions, PasswordHasher hasher,
         TableRateLimiter limiter, ClientAddress clientAddress, AuthAudit audit, TimeProvider time, IOptions<AuthOptions> options)
     {
+        var (request, bodyProblem) = await RequestJson.ReadAsync<PasswordChangeRequest>(context);
+        if (request is null)
+        {
+            return bodyProblem!;
+        }
+
         var ct = context.RequestAborted;
         var id = AdminPrincipal.Id(context.User);
         var errors = new Dictionary<string, string[]>();
@@ -349,9 +373,15 @@ public static class AuthEndpoints
     public static async Task<Ok<SecuritySettings>> GetSettings(AdminStore admins, CancellationToken cancellationToken) =>
         TypedResults.Ok(await admins.GetSettingsAsync(cancellationToken));
 
-    public static async Task<Results<Ok<SecuritySettings>, ValidationProblem>> PutSettings(
-        SecuritySettingsRequest request, HttpContext context, AdminStore admins, AuthAudit audit)
+    public static async Task<Results<Ok<SecuritySettings>, ValidationProblem, ProblemHttpResult>> PutSettings(
+        HttpContext context, AdminStore admins, AuthAudit audit)
     {
+        var (request, bodyProblem) = await RequestJson.ReadAsync<SecuritySettingsRequest>(context);
+        if (request is null)
+        {
+            return bodyProblem!;
+        }
+
         if (request.RequireMfa is not { } requireMfa)
         {
             return AuthResults.Invalid("requireMfa", "requireMfa is required: true or false.");

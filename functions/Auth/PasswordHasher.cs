@@ -23,12 +23,14 @@ public sealed class PasswordHasher
     private const int SaltSize = 16;
     private const int HashSize = 32;
     private readonly int iterations;
-    private readonly Lazy<string> dummy;
+    private readonly string dummy;
 
     public PasswordHasher(IOptions<AuthOptions> options)
     {
         iterations = options.Value.PasswordIterations;
-        dummy = new Lazy<string>(() => Hash(Convert.ToBase64String(RandomNumberGenerator.GetBytes(18))));
+        // Same parameters as a real hash; random bytes stand in for the hash, so nothing matches it and nothing
+        // has to be derived up front.
+        dummy = string.Create(CultureInfo.InvariantCulture, $"{Algorithm}${iterations}${Convert.ToBase64String(RandomNumberGenerator.GetBytes(SaltSize))}${Convert.ToBase64String(RandomNumberGenerator.GetBytes(HashSize))}");
     }
 
     public string Hash(string password) => Hash(password, iterations);
@@ -60,7 +62,7 @@ public sealed class PasswordHasher
     }
 
     /// <summary>Does the same work as a real verification, so an unknown user costs the same time as a wrong password.</summary>
-    public void VerifyDummy(string password) => Verify(password, dummy.Value, out _);
+    public void VerifyDummy(string password) => Verify(password, dummy, out _);
 
     private static bool TryBase64(string value, out byte[] bytes)
     {

@@ -1,10 +1,12 @@
 using System.Security.Claims;
+using System.Security.Cryptography;
 using CloudWg.Functions.Agent;
 using CloudWg.Functions.Audit;
 using CloudWg.Functions.Auth;
 using CloudWg.Functions.Pki;
 using CloudWg.Functions.Sas;
 using CloudWg.Protocol.Messages;
+using CloudWg.Protocol.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -42,13 +44,15 @@ public static class EnrollmentEndpoints
         EnrollmentTokenStore tokens,
         IAuditLog audit,
         IOptions<EnrollmentOptions> options,
+        ICertificateAuthority authority,
         CancellationToken cancellationToken)
     {
-        if (!await nodes.ExistsAsync(id, cancellationToken).ConfigureAwait(false))
+        if (!Identifiers.IsValid(id) || !await nodes.ExistsAsync(id, cancellationToken).ConfigureAwait(false))
         {
             return TypedResults.NotFound(NodeNotFound(id));
         }
 
+        var ca = await authority.GetCertificatesAsync(cancellationToken).ConfigureAwait(false);
         var actor = user.Identity?.Name ?? "unknown";
         var (token, expiresAt) = await tokens.CreateAsync(id, actor, options.Value.TokenLifetime, cancellationToken).ConfigureAwait(false);
         await audit.RecordAsync(new AuditEvent(actor, "node.enrollment.create", "success", "node", id, id, http.Connection.RemoteIpAddress?.ToString(),
@@ -61,7 +65,8 @@ public static class EnrollmentEndpoints
                 token,
                 expiresAt,
                 $"curl -fsSL {url}/install.sh | sudo sh -s -- --control-url {url} --token {token}",
-                $"sudo cloudwg-agent enroll --control-url {url} --token {token}"));
+                $"sudo cloudwg-agent enroll --control-url {url} --token {token}",
+                ca.Root.GetCertHashString(HashAlgorithmName.SHA256)));
     }
 
     public static async Task<IResult> Enroll(
@@ -126,7 +131,7 @@ public static class EnrollmentEndpoints
         IAuditLog audit,
         CancellationToken cancellationToken)
     {
-        if (!await nodes.ExistsAsync(id, cancellationToken).ConfigureAwait(false))
+        if (!Identifiers.IsValid(id) || !await nodes.ExistsAsync(id, cancellationToken).ConfigureAwait(false))
         {
             return TypedResults.NotFound(NodeNotFound(id));
         }

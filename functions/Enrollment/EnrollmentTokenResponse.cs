@@ -5,4 +5,8 @@ namespace CloudWg.Functions.Enrollment;
 /// </summary>
 /// <param name="InstallCommand">Installs the agent and enrolls: <c>curl -fsSL URL/install.sh | sudo sh -s -- --control-url URL --token TOKEN</c>.</param>
 /// <param name="EnrollCommand">Enrolls an agent that is already installed.</param>
-public sealed record EnrollmentTokenResponse(string NodeId, string Token, DateTimeOffset ExpiresAt, string InstallCommand, string EnrollCommand);
+/// <param name="RootCertificateSha256">
+/// SHA-256 fingerprint (hex) of the root CA, so an agent can check the control plane's TLS certificate on its first
+/// contact, before it has a trust bundle (local mTLS endpoints present a fleet-CA certificate).
+/// </param>
+public sealed record EnrollmentTokenResponse(string NodeId, string Token, DateTimeOffset ExpiresAt, string InstallCommand, string EnrollCommand, string RootCertificateSha256);

@@ -78,19 +78,19 @@ public static class DesiredStateCompiler
 
     private static List<Peer> ActivePeers(IReadOnlyList<Peer> all, DateTimeOffset now)
     {
-        var taken = new List<IPNetwork>();
+        var taken = new AddressRanges();
         var keys = new HashSet<string>(StringComparer.Ordinal);
         var result = new List<Peer>();
         foreach (var peer in all.Where(p => p.IsActiveAt(now)).OrderBy(p => p.CreatedAt).ThenBy(p => p.Id, StringComparer.Ordinal))
         {
             var networks = peer.AllowedIps.Select(a => Cidr.TryParseCanonical(a, out var n) ? n : (IPNetwork?)null).ToList();
-            if (networks.Any(n => n is null) || !WireGuardKey.IsValid(peer.PublicKey) || !keys.Add(peer.PublicKey)
-                || networks.Any(n => taken.Any(t => Cidr.Overlaps(t, n!.Value))))
+            if (networks.Any(n => n is null) || !WireGuardKey.IsValid(peer.PublicKey) || keys.Contains(peer.PublicKey)
+                || !taken.TryAddAll(networks.Select(n => n!.Value)))
             {
                 continue;
             }
 
-            taken.AddRange(networks.Select(n => n!.Value));
+            keys.Add(peer.PublicKey);
             result.Add(peer);
         }
 

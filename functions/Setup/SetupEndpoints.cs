@@ -13,7 +13,7 @@ public static class SetupEndpoints
     {
         var group = app.MapGroup("/api/setup").WithTags("Setup").AllowAnonymous();
         group.MapGet("/", Status).WithSummary("Whether the first owner still has to be created.");
-        group.MapPost("/", CreateOwner).WithSummary("Creates the first owner with the setup token; 410 afterwards.");
+        group.MapPost("/", CreateOwner).Accepts<SetupRequest>("application/json").WithSummary("Creates the first owner with the setup token; 410 afterwards.");
         return app;
     }
 
@@ -21,13 +21,19 @@ public static class SetupEndpoints
         TypedResults.Ok(new SetupStatus(!await admins.AnyAsync(cancellationToken)));
 
     public static async Task<Results<Created<AdminDto>, ValidationProblem, ProblemHttpResult>> CreateOwner(
-        SetupRequest request, HttpContext context, AdminStore admins, SetupTokenService setup, TableRateLimiter limiter,
+        HttpContext context, AdminStore admins, SetupTokenService setup, TableRateLimiter limiter,
         ClientAddress clientAddress, AuthAudit audit, IOptions<AuthOptions> options)
     {
         var ct = context.RequestAborted;
         if (await admins.AnyAsync(ct))
         {
             return Gone();
+        }
+
+        var (request, bodyProblem) = await RequestJson.ReadAsync<SetupRequest>(context);
+        if (request is null)
+        {
+            return bodyProblem!;
         }
 
         var key = $"setup:addr:{clientAddress.Of(context)}";

@@ -16,7 +16,7 @@ public static class TokensEndpoints
     {
         var group = app.MapGroup("/api/tokens").WithTags("Tokens").RequireAuthorization(Policies.Session);
         group.MapGet("/", List).WithSummary("Your API tokens (an owner sees everyone's), newest first, with last-used times.");
-        group.MapPost("/", Create).WithSummary("A new token; the secret is in this response only.");
+        group.MapPost("/", Create).Accepts<CreateTokenRequest>("application/json").WithSummary("A new token; the secret is in this response only.");
         group.MapDelete("/{id}", Revoke);
         return app;
     }
@@ -28,9 +28,15 @@ public static class TokensEndpoints
         return TypedResults.Ok<IReadOnlyList<ApiTokenDto>>(list.Select(ApiTokenDto.From).ToList());
     }
 
-    public static async Task<Results<Created<CreatedApiTokenDto>, ValidationProblem>> Create(
-        CreateTokenRequest request, HttpContext context, ApiTokenStore tokens, AuthAudit audit, TimeProvider time)
+    public static async Task<Results<Created<CreatedApiTokenDto>, ValidationProblem, ProblemHttpResult>> Create(
+        HttpContext context, ApiTokenStore tokens, AuthAudit audit, TimeProvider time)
     {
+        var (request, bodyProblem) = await RequestJson.ReadAsync<CreateTokenRequest>(context);
+        if (request is null)
+        {
+            return bodyProblem!;
+        }
+
         var errors = new Dictionary<string, string[]>();
         var name = request.Name?.Trim() ?? "";
         if (name.Length is 0 or > 100 || name.Any(char.IsControl))

@@ -77,6 +77,12 @@ public sealed class LoginTests(AzuriteFixture azurite)
         Assert.NotNull(login.FieldError("username"));
         Assert.NotNull(login.FieldError("password"));
 
+        var wrongType = await owner.PostJsonAsync("/api/auth/login", new { username = 5, password = "x" });
+        Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
+        Assert.Contains("wrong type", (await wrongType.JsonAsync()).FieldError("username"));
+        var days = await owner.PostJsonAsync("/api/tokens", new { name = "x", scope = "read", expiresInDays = "ten" });
+        Assert.NotNull((await days.JsonAsync()).FieldError("expiresInDays"));
+
         var tooShort = await owner.PostJsonAsync("/api/admins", new { username = "carol", password = "short", role = "admin" });
         Assert.Equal(HttpStatusCode.BadRequest, tooShort.StatusCode);
         Assert.Contains("at least 12 characters", (await tooShort.JsonAsync()).FieldError("password"));

@@ -81,4 +81,21 @@ public sealed class TokensTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.Unauthorized, (await session.GetPathAsync("/api/auth/me")).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await app.CreateClient().PostJsonAsync("/api/auth/login", new { username = admin.Id, password = AuthenticatedClients.Password })).StatusCode);
     }
+
+    [Fact]
+    public async Task Role_changes_apply_at_once_and_a_password_reset_ends_sessions()
+    {
+        await using var app = new CloudWgApp(azurite.ConnectionString);
+        using var owner = await AuthenticatedClients.SessionAsync(app, Roles.Owner);
+        var admin = await AuthenticatedClients.CreateAdminAsync(app, Roles.Viewer);
+        using var session = await AuthenticatedClients.LoginAsync(app, admin.Id, AuthenticatedClients.Password);
+        Assert.Equal(HttpStatusCode.Forbidden, (await session.PostJsonAsync("/api/admins", new { })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await AdminsTests.PatchAsync(owner, admin.Id, new { role = "owner" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await session.PostJsonAsync("/api/admins", new { })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await AdminsTests.PatchAsync(owner, admin.Id, new { password = "a reset passphrase!" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await session.GetPathAsync("/api/auth/me")).StatusCode);
+        using var again = await AuthenticatedClients.LoginAsync(app, admin.Id, "a reset passphrase!");
+    }
 }

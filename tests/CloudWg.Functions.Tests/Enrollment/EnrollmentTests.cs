@@ -41,6 +41,8 @@ public sealed class EnrollmentTests(AzuriteFixture azurite)
         Assert.Equal(new DateTimeOffset(leaf.NotAfter.ToUniversalTime()), enrolled.CertificateExpiresAt);
         var root = Assert.Single(enrolled.TrustBundle.RootCertificatesPem!);
         Assert.Equal(enrolled.CertificateChainPem[2].Trim(), root.Trim());
+        using var rootCertificate = X509Certificate2.CreateFromPem(root);
+        Assert.Equal(rootCertificate.GetCertHashString(HashAlgorithmName.SHA256), token.RootCertificateSha256);
         Assert.Single(enrolled.TrustBundle.Keys);
 
         var node = (await app.Storage.Table("nodes").GetEntityAsync<TableEntity>(nodeId, "node", cancellationToken: Ct)).Value;
@@ -179,6 +181,10 @@ public sealed class EnrollmentTests(AzuriteFixture azurite)
             var response = await anonymous.PostAsync("/api/agent/enroll", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct);
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         }
+
+        var huge = "{\"token\":\"" + new string('a', 2 * 1024 * 1024) + "\"}";
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await anonymous.PostAsync("/api/agent/enroll", new StringContent(huge, System.Text.Encoding.UTF8, "application/json"), Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await anonymous.PostAsync("/api/agent/enroll", new StringContent("{}", System.Text.Encoding.UTF8, "text/plain"), Ct)).StatusCode);
     }
 
     [Fact]
@@ -193,6 +199,11 @@ public sealed class EnrollmentTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync($"/api/nodes/{nodeId}/revoke", null, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync("/api/nodes/nosuchnode/enrollment", null, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync("/api/nodes/nosuchnode/revoke", null, Ct)).StatusCode);
+        foreach (var bad in new[] { "a%23b", "a%3Fb", "a%5Cb", new string('x', 300), "%C3%A9" })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/nodes/{bad}/enrollment", null, Ct)).StatusCode);
+            Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsync($"/api/nodes/{bad}/revoke", null, Ct)).StatusCode);
+        }
     }
 
     [Fact]
