@@ -183,7 +183,15 @@ public sealed class EnrollmentTests(AzuriteFixture azurite)
         }
 
         var huge = "{\"token\":\"" + new string('a', 2 * 1024 * 1024) + "\"}";
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await anonymous.PostAsync("/api/agent/enroll", new StringContent(huge, System.Text.Encoding.UTF8, "application/json"), Ct)).StatusCode);
+        // Expect: 100-continue and a patient client, so Kestrel's 413 arrives before the body is sent instead of racing it.
+        using var patient = new HttpClient(new SocketsHttpHandler
+        {
+            Expect100ContinueTimeout = TimeSpan.FromSeconds(60),
+            SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+        }) { BaseAddress = app.BaseAddress };
+        using var oversized = new HttpRequestMessage(HttpMethod.Post, "/api/agent/enroll") { Content = new StringContent(huge, System.Text.Encoding.UTF8, "application/json") };
+        oversized.Headers.ExpectContinue = true;
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, (await patient.SendAsync(oversized, Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await anonymous.PostAsync("/api/agent/enroll", new StringContent("{}", System.Text.Encoding.UTF8, "text/plain"), Ct)).StatusCode);
     }
 

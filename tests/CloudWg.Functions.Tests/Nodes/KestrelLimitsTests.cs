@@ -1,11 +1,10 @@
 using System.Net;
-using System.Text;
 using CloudWg.Functions.Tests.Infrastructure;
 using CloudWg.Tests.Shared;
 
 namespace CloudWg.Functions.Tests.Nodes;
 
-/// <summary>The 1 MiB limit through real Kestrel (not the in-memory test server), for a declared and a chunked body.</summary>
+/// <summary>The 1 MiB limit through real Kestrel (not the in-memory test server).</summary>
 public sealed class KestrelLimitsTests(AzuriteFixture azurite)
 {
     [Fact]
@@ -17,15 +16,20 @@ public sealed class KestrelLimitsTests(AzuriteFixture azurite)
         Assert.StartsWith("http://127.0.0.1:", client.BaseAddress!.ToString());
         var big = "{\"name\":\"" + new string('a', 2 * 1024 * 1024) + "\"}";
 
-        var declared = await client.PostAsync("/api/nodes", Api.RawJson(big), ct);
+        // Expect: 100-continue with a patient client: Kestrel answers 413 from the declared length before any of the
+        // body is sent, so the answer cannot race the upload. (A chunked upload of unknown length is cut off
+        // mid-stream by Kestrel; that path is covered through the test server.)
+        using var patient = new HttpClient(new SocketsHttpHandler { Expect100ContinueTimeout = TimeSpan.FromSeconds(60) }) { BaseAddress = client.BaseAddress };
+        foreach (var header in client.DefaultRequestHeaders)
+        {
+            patient.DefaultRequestHeaders.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/nodes") { Content = Api.RawJson(big) };
+        request.Headers.ExpectContinue = true;
+        var declared = await patient.SendAsync(request, ct);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, declared.StatusCode);
         Assert.True(declared.IsProblem());
-
-        var chunked = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(big)));
-        chunked.Headers.ContentType = new("application/json");
-        var streamed = await client.PostAsync("/api/nodes", chunked, ct);
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, streamed.StatusCode);
-        Assert.True(streamed.IsProblem());
 
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/api/nodes", Api.Json(new { name = "fits", endpoint = "vpn.example.com", ipv4Network = "10.44.0.0/24" }), ct)).StatusCode);
     }
