@@ -46,6 +46,9 @@ public static class HostingExtensions
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<StorageUnavailableExceptionHandler>();
+        // Malformed bodies and parameters are the caller's mistake in every environment: 400, never an exception page.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
