@@ -12,7 +12,6 @@ namespace CloudWg.Functions.Nodes;
 /// <param name="FirewallPolicy">What happens to tunnel traffic no rule matched.</param>
 /// <param name="PublicKey">The node's WireGuard public key, reported at enrollment.</param>
 /// <param name="Status"><see cref="NodeStatuses"/>.</param>
-/// <param name="AppliedVersion">Last version the node reported applied (written by report ingest), null before.</param>
 public sealed record Node(
     string Id,
     string Name,
@@ -29,9 +28,7 @@ public sealed record Node(
     string Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    ETag ETag = default,
-    long? AppliedVersion = null,
-    DateTimeOffset? LastSeenAt = null)
+    ETag ETag = default)
 {
     public const int DefaultListenPort = 51820;
     public const int DefaultMtu = 1420;

@@ -40,9 +40,7 @@ public static class NodeInput
             existing?.Status ?? NodeStatuses.Pending,
             existing?.CreatedAt ?? now,
             now,
-            existing?.ETag ?? default,
-            existing?.AppliedVersion,
-            existing?.LastSeenAt);
+            existing?.ETag ?? default);
     }
 
     private static FirewallPolicies Policy(FieldReader r)

@@ -98,9 +98,7 @@ public sealed class NodeStore(StorageClients storage)
         e.GetString("Status") ?? NodeStatuses.Pending,
         e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.UnixEpoch,
         e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.UnixEpoch,
-        e.ETag,
-        e.GetInt64("AppliedVersion"),
-        e.GetDateTimeOffset("LastSeenAt"));
+        e.ETag);
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

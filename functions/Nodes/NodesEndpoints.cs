@@ -205,8 +205,8 @@ public static class NodesEndpoints
         n.PublicKey,
         n.Status == NodeStatuses.Revoked || r is null ? n.Status : r.Status,
         p?.PublishedVersion ?? 0,
-        r?.AppliedVersion ?? n.AppliedVersion,
-        r?.LastSeenAt ?? n.LastSeenAt,
+        r?.AppliedVersion,
+        r?.LastSeenAt,
         IfMatch.ToApi(n.ETag),
         n.CreatedAt,
         n.UpdatedAt);

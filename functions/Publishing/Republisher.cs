@@ -1,4 +1,5 @@
 using CloudWg.Functions.Nodes;
+using CloudWg.Functions.Reports;
 using CloudWg.Protocol.Json;
 using CloudWg.Protocol.Messages;
 
@@ -21,6 +22,7 @@ public sealed partial class Republisher(
     PublicationStore publications,
     DesiredStateBlobs blobs,
     NodePublisher publisher,
+    NodeRuntimeStore runtime,
     TimeProvider time,
     ILogger<Republisher> logger)
 {
@@ -83,7 +85,7 @@ public sealed partial class Republisher(
             return Outcome.None;
         }
 
-        if (snapshot.Node.AppliedVersion >= publication.PublishedVersion || await QueueAnnouncesAsync(nodeId, publication.PublishedVersion, cancellationToken))
+        if ((await runtime.GetAsync(nodeId, cancellationToken))?.AppliedVersion >= publication.PublishedVersion || await QueueAnnouncesAsync(nodeId, publication.PublishedVersion, cancellationToken))
         {
             return Outcome.None;
         }

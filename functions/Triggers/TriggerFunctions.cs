@@ -1,3 +1,4 @@
+using CloudWg.Functions.Auth;
 using CloudWg.Functions.Peers;
 using CloudWg.Functions.Publishing;
 using CloudWg.Functions.Reports;
@@ -28,5 +29,12 @@ public static class TriggerFunctions
         return (report, $"Marked {report.MarkedOffline.Count} node(s) offline.");
     });
 
-    public static readonly IReadOnlyList<TriggerFunction> All = [Republish, ExpirePeers, DetectOfflineNodes];
+    /// <summary>Deletes expired or idle sessions, expired API tokens and stale rate-limit rows.</summary>
+    public static readonly TriggerFunction PurgeAuth = new("PurgeAuth", "30 */10 * * * *", async (services, ct) =>
+    {
+        var report = await services.GetRequiredService<AuthPurger>().PurgeAsync(ct);
+        return (report, $"Purged {report.Sessions} session(s), {report.Tokens} token(s), {report.RateLimits} rate-limit row(s).");
+    });
+
+    public static readonly IReadOnlyList<TriggerFunction> All = [Republish, ExpirePeers, DetectOfflineNodes, PurgeAuth];
 }
