@@ -1,11 +1,16 @@
 using System.Net;
-using System.Text;
 using CloudWg.Functions.Tests.Infrastructure;
 using CloudWg.Tests.Shared;
 
 namespace CloudWg.Functions.Tests.Nodes;
 
-/// <summary>The 1 MiB limit through real Kestrel (not the in-memory test server), for a declared and a chunked body.</summary>
+/// <summary>
+/// The 1 MiB limit through real Kestrel (not the in-memory test server). The client asks with
+/// <c>Expect: 100-continue</c>, as a well-behaved client sending a large body does, so it reads the 413 instead of
+/// having its upload cut off; chunked bodies over the limit are covered through the test server
+/// (<see cref="NodesApiTests"/>), because a server that stops reading mid-upload closes the connection under the
+/// sender, and whether the sender still sees the response is then a race in the client.
+/// </summary>
 public sealed class KestrelLimitsTests(AzuriteFixture azurite)
 {
     [Fact]
@@ -17,15 +22,12 @@ public sealed class KestrelLimitsTests(AzuriteFixture azurite)
         Assert.StartsWith("http://127.0.0.1:", client.BaseAddress!.ToString());
         var big = "{\"name\":\"" + new string('a', 2 * 1024 * 1024) + "\"}";
 
-        var declared = await client.PostAsync("/api/nodes", Api.RawJson(big), ct);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/nodes") { Content = Api.RawJson(big) };
+        request.Headers.ExpectContinue = true;
+        var declared = await client.SendAsync(request, ct);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, declared.StatusCode);
         Assert.True(declared.IsProblem());
-
-        var chunked = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(big)));
-        chunked.Headers.ContentType = new("application/json");
-        var streamed = await client.PostAsync("/api/nodes", chunked, ct);
-        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, streamed.StatusCode);
-        Assert.True(streamed.IsProblem());
+        Assert.Contains("1 MiB", (await declared.ReadObjectAsync()).Str("detail"));
 
         Assert.Equal(HttpStatusCode.Created, (await client.PostAsync("/api/nodes", Api.Json(new { name = "fits", endpoint = "vpn.example.com", ipv4Network = "10.44.0.0/24" }), ct)).StatusCode);
     }
