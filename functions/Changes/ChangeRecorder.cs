@@ -51,9 +51,10 @@ public sealed partial class ChangeRecorder(IAuditLog audit, ChangeFeed feed, INo
             {
                 await publisher.PublishAsync(nodeId, ct);
             }
-            catch (RequestFailedException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogPublishFailed(logger, nodeId, e.Status);
+                // Storage trouble or anything unexpected: the change stands and the republish timer retries.
+                LogPublishFailed(logger, nodeId, e.GetType().Name, e.Message);
             }
         }
     }
@@ -72,6 +73,6 @@ public sealed partial class ChangeRecorder(IAuditLog audit, ChangeFeed feed, INo
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not append {ResourceType} {Id} to the change feed (HTTP {Status})")]
     private static partial void LogFeedFailed(ILogger logger, string resourceType, string id, int status);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing node {NodeId} failed (HTTP {Status}); the republish timer will retry")]
-    private static partial void LogPublishFailed(ILogger logger, string nodeId, int status);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing node {NodeId} failed ({Type}: {Reason}); the republish timer will retry")]
+    private static partial void LogPublishFailed(ILogger logger, string nodeId, string type, string reason);
 }

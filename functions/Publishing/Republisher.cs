@@ -50,10 +50,10 @@ public sealed partial class Republisher(
                         break;
                 }
             }
-            catch (Azure.RequestFailedException e)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 // One broken node must not stop the others; the next run tries again.
-                LogFailed(logger, node.Id, e.Status, e.ErrorCode);
+                LogFailed(logger, node.Id, e.GetType().Name, e.Message);
                 failed.Add(node.Id);
             }
         }
@@ -139,6 +139,6 @@ public sealed partial class Republisher(
     [LoggerMessage(Level = LogLevel.Information, Message = "Re-sent the notification of node {NodeId} version {Version}")]
     private static partial void LogRenotified(ILogger logger, string nodeId, long version);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Republish check of node {NodeId} failed (HTTP {Status} {ErrorCode})")]
-    private static partial void LogFailed(ILogger logger, string nodeId, int status, string? errorCode);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Republish check of node {NodeId} failed ({Type}: {Reason})")]
+    private static partial void LogFailed(ILogger logger, string nodeId, string type, string reason);
 }
