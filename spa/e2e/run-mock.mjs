@@ -9,7 +9,7 @@ import { startMockServer } from './mock-server.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const stateDir = mkdtempSync(join(tmpdir(), 'cloudwg-mock-'));
 const server = await startMockServer({ port: 0, stateDir });
-const child = spawn(process.execPath, ['--test', '--test-concurrency=1', join(here, 'flow.test.mjs')], {
+const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=tap', join(here, 'flow.test.mjs')], {
   stdio: 'inherit',
   env: { ...process.env, CLOUDWG_URL: server.url, CLOUDWG_STATE_DIR: stateDir, CLOUDWG_MOCK: '1', CLOUDWG_SETUP_TOKEN: '' },
 });
