@@ -82,24 +82,29 @@ public sealed class EcdsaJwsSigner : IJwsSigner, IDisposable
         }
 
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var temporary = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
         try
         {
-            var pem = key.ExportPkcs8PrivateKeyPem();
+            // Write a complete file under a temporary name, then link it into place without overwriting, so a
+            // concurrent starter never reads a half-written key and both end up signing with the same one.
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
             if (!OperatingSystem.IsWindows())
             {
                 options.UnixCreateMode = OwnerOnly;
             }
 
+            using (var stream = new FileStream(temporary, options))
+            using (var writer = new StreamWriter(stream))
+            {
+                writer.Write(key.ExportPkcs8PrivateKeyPem());
+            }
+
             try
             {
-                using var stream = new FileStream(path, options);
-                using var writer = new StreamWriter(stream);
-                writer.Write(pem);
+                File.Move(temporary, path, overwrite: false);
             }
             catch (IOException) when (File.Exists(path))
             {
-                // Another process created it first; use theirs so every process signs with one key.
                 key.Dispose();
                 return Load(path, keyId);
             }
@@ -110,6 +115,10 @@ public sealed class EcdsaJwsSigner : IJwsSigner, IDisposable
         {
             key.Dispose();
             throw;
+        }
+        finally
+        {
+            File.Delete(temporary);
         }
     }
 

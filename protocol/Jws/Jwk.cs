@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using CloudWg.Protocol.Json;
 using CloudWg.Protocol.Validation;
@@ -29,6 +30,20 @@ public sealed record Jwk(string Kty, string Crv, string X, string Y, string Kid)
         }
 
         return new Jwk(EcKeyType, P256, Base64UrlStrict.Encode(x), Base64UrlStrict.Encode(y), kid);
+    }
+
+    /// <summary>
+    /// The public key of an EC P-256 certificate, e.g. a node's TLS certificate for verifying its reports.
+    /// </summary>
+    /// <param name="kid">Null for the key's RFC 7638 thumbprint, which is what <see cref="EcdsaJwsSigner"/> uses by default.</param>
+    /// <exception cref="ArgumentException">The certificate's key is not EC P-256.</exception>
+    public static Jwk FromCertificate(X509Certificate2 certificate, string? kid = null)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        using var key = certificate.GetECDsaPublicKey()
+            ?? throw new ArgumentException("The certificate's key is not an EC key.", nameof(certificate));
+        var jwk = FromECDsa(key, kid ?? "-");
+        return kid is null ? jwk with { Kid = jwk.Thumbprint() } : jwk;
     }
 
     /// <summary>A verifying key for this JWK.</summary>

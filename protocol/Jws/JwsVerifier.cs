@@ -11,10 +11,18 @@ namespace CloudWg.Protocol.Jws;
 /// </summary>
 public sealed class JwsVerifier
 {
-    /// <summary>Default upper bound for a compact JWS: 1 MiB (a desired state for thousands of peers fits).</summary>
+    /// <summary>Default upper bound for a compact JWS: 1 MiB (reports, and desired states up to about 4,500 peers).</summary>
     public const int DefaultMaxLength = 1024 * 1024;
 
-    private readonly Dictionary<string, ECParameters> _keys = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Bound for agents of large nodes: a desired state with 10,000 peers is about 1.6 MB canonical and 2.1 MB as
+    /// JWS (base64url adds a third), so nodes that may carry that many peers pass this instead of the default.
+    /// </summary>
+    public const int LargeDesiredStateMaxLength = 16 * 1024 * 1024;
+
+    // One imported key per kid, used under its lock: importing per call would cost more than verifying, and
+    // ECDsa instances are not documented as thread-safe. Native handles are released by their finalizers.
+    private readonly Dictionary<string, ECDsa> _keys = new(StringComparer.Ordinal);
 
     /// <param name="trustBundle">The pinned keys; every key must be a valid P-256 JWK with a unique kid.</param>
     /// <param name="maxLength">Longest compact JWS accepted, in characters (= bytes, it is ASCII).</param>
@@ -31,8 +39,7 @@ public sealed class JwsVerifier
 
         foreach (var jwk in trustBundle.Keys)
         {
-            using var key = jwk.ToECDsa();
-            _keys.Add(jwk.Kid, key.ExportParameters(includePrivateParameters: false));
+            _keys.Add(jwk.Kid, jwk.ToECDsa());
         }
 
         MaxLength = maxLength;
@@ -117,7 +124,7 @@ public sealed class JwsVerifier
             return Fail(JwsRejectReason.WrongType, $"Expected typ '{expectedTyp}'.");
         }
 
-        if (!_keys.TryGetValue(header.Kid, out var parameters))
+        if (!_keys.TryGetValue(header.Kid, out var key))
         {
             return Fail(JwsRejectReason.UnknownKeyId, "The kid names no pinned key.");
         }
@@ -129,7 +136,7 @@ public sealed class JwsVerifier
 
         var signingInput = Encoding.ASCII.GetBytes(compact, 0, lastDot);
         bool verified;
-        using (var key = ECDsa.Create(parameters))
+        lock (key)
         {
             verified = key.VerifyData(signingInput, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         }

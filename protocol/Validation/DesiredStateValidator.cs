@@ -50,8 +50,12 @@ public static class DesiredStateValidator
             errors.Add(new ValidationError("issuedAt", "is required."));
         }
 
+        var before = errors.Count;
         var networks = ValidateWireGuard(state.WireGuard, errors);
-        ValidateL4(state.L4, networks, errors);
+        var addressesValid = !errors.Skip(before).Any(e => e.Path.StartsWith("wireguard.addresses", StringComparison.Ordinal) || e.Path == "wireguard");
+
+        // Without a reliable tunnel network, "upstream outside the tunnel" would only repeat the address error.
+        ValidateL4(state.L4, addressesValid ? networks : null, errors);
         ValidateFirewall(state.Firewall, errors);
         return errors;
     }
@@ -194,10 +198,11 @@ public static class DesiredStateValidator
             }
         }
 
-        errors.AddRange(overlaps.OrderBy(e => e.Path, PathComparer.Instance));
+        // One error per offending field is enough to act on, even when a /8 swallows thousands of /32s.
+        errors.AddRange(overlaps.DistinctBy(e => e.Path).OrderBy(e => e.Path, PathComparer.Instance));
     }
 
-    private static void ValidateL4(L4Spec? l4, List<IPNetwork> networks, List<ValidationError> errors)
+    private static void ValidateL4(L4Spec? l4, List<IPNetwork>? networks, List<ValidationError> errors)
     {
         if (l4 is null)
         {
@@ -252,7 +257,7 @@ public static class DesiredStateValidator
     private static void ValidateRoute(
         L4Route? route,
         string path,
-        List<IPNetwork> networks,
+        List<IPNetwork>? networks,
         Dictionary<string, string> routeIds,
         Dictionary<string, string> names,
         List<ValidationError> errors)
@@ -309,7 +314,7 @@ public static class DesiredStateValidator
         {
             errors.Add(new ValidationError(path + ".upstream", "must be address:port or [ipv6]:port with a port from 1 to 65535, e.g. 10.44.0.7:443."));
         }
-        else if (!networks.Any(n => n.Contains(upstream.Address)))
+        else if (networks is not null && !networks.Any(n => n.Contains(upstream.Address)))
         {
             errors.Add(new ValidationError(
                 path + ".upstream",

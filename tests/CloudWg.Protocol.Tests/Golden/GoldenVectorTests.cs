@@ -98,6 +98,6 @@ public sealed class GoldenVectorTests
     [Fact]
     public void Golden_document_is_valid()
     {
-        Assert.Empty(Validation.DesiredStateValidator.Validate(TestData.Golden()));
+        Assert.Empty(CloudWg.Protocol.Validation.DesiredStateValidator.Validate(TestData.Golden()));
     }
 }

@@ -54,7 +54,7 @@ public sealed class JwsTamperTests
             Assert.True(Base64UrlStrict.TryDecode(parts[segment], out var bytes));
             for (var i = 0; i < bytes.Length; i++)
             {
-                foreach (var delta in new byte[] { 0x01, 0x80, 0xFF })
+                foreach (var delta in new byte[] { 0x01, 0xFF })
                 {
                     var tampered = (byte[])bytes.Clone();
                     tampered[i] ^= delta;

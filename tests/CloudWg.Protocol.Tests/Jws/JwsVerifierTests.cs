@@ -209,6 +209,7 @@ public sealed class JwsVerifierTests : IDisposable
 
         Assert.Equal(1024 * 1024, JwsVerifier.DefaultMaxLength);
         Assert.Equal(JwsRejectReason.Oversized, Reason(huge));
+        Assert.Equal(JwsRejectReason.WrongSegmentCount, new JwsVerifier(TrustBundle.FromKeys(Jwk.FromECDsa(_key, "k1")), JwsVerifier.LargeDesiredStateMaxLength).Verify(huge, JwsTypes.DesiredState).Reason);
     }
 
     [Fact]

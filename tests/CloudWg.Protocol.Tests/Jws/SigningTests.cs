@@ -65,6 +65,20 @@ public sealed class SigningTests : IDisposable
     }
 
     [Fact]
+    public async Task A_ten_thousand_peer_desired_state_needs_the_large_bound()
+    {
+        using var signer = EcdsaJwsSigner.Create("k1");
+        var bundle = TrustBundle.FromKeys(signer.PublicJwk);
+
+        var signed = await JwsCompact.SignDocumentAsync(signer, TestData.WithPeers(10_000), JwsTypes.DesiredState, TestContext.Current.CancellationToken);
+
+        Assert.Equal(JwsRejectReason.Oversized, new JwsVerifier(bundle).Verify(signed.Compact, JwsTypes.DesiredState).Reason);
+        var result = new JwsVerifier(bundle, JwsVerifier.LargeDesiredStateMaxLength).Verify(signed.Compact, JwsTypes.DesiredState);
+        Assert.True(result.IsValid, result.ToString());
+        Assert.Equal(10_000, CanonicalJson.Deserialize(result.Payload).WireGuard.Peers.Count);
+    }
+
+    [Fact]
     public void The_default_key_id_is_the_rfc7638_thumbprint()
     {
         using var signer = EcdsaJwsSigner.Create();
@@ -94,6 +108,22 @@ public sealed class SigningTests : IDisposable
         Assert.StartsWith("-----BEGIN PRIVATE KEY-----", File.ReadAllText(path), StringComparison.Ordinal);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(Path.GetDirectoryName(path)!));
+    }
+
+    [Fact]
+    public async Task Concurrent_LoadOrCreate_calls_agree_on_one_complete_key()
+    {
+        var path = Path.Combine(_directory, "race", "signing.pem");
+
+        var kids = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            using var signer = EcdsaJwsSigner.LoadOrCreate(path);
+            return signer.KeyId;
+        }, TestContext.Current.CancellationToken)));
+
+        Assert.Single(kids.Distinct());
+        Assert.Equal(["signing.pem"], Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
     }
 
     [Fact]
