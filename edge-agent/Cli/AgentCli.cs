@@ -7,6 +7,7 @@ using CloudWg.EdgeAgent.Reconcile;
 using CloudWg.EdgeAgent.State;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace CloudWg.EdgeAgent.Cli;
 
@@ -116,7 +117,7 @@ public static class AgentCli
         using var provider = AgentHost.BuildCore(settings);
         var intake = provider.GetRequiredService<DesiredStateIntake>();
         var jws = (await File.ReadAllTextAsync(file.FullName, ct).ConfigureAwait(false)).Trim();
-        var result = intake.Offer(jws, "file");
+        var result = intake.Offer(jws, "file", null, provider.GetRequiredService<IOptions<InboxOptions>>().Value.MaxBlobBytes);
         switch (result.Outcome)
         {
             case IntakeOutcome.Rejected:

@@ -9,6 +9,7 @@ namespace CloudWg.EdgeAgent.Enrollment;
 public sealed class RenewalService(
     NodeIdentityStore identity,
     CredentialRenewer renewer,
+    RenewalTrigger trigger,
     IOptions<RenewalOptions> options,
     TimeProvider time,
     ILogger<RenewalService> logger) : BackgroundService
@@ -18,6 +19,7 @@ public sealed class RenewalService(
         var settings = options.Value;
         var backoff = new Backoff(settings.RetryDelay, settings.MaxRetryDelay);
         var failing = false;
+        var requested = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             var delay = settings.CheckInterval;
@@ -26,8 +28,9 @@ public sealed class RenewalService(
                 if (identity.GetEnrollment() is { } enrollment)
                 {
                     var now = time.GetUtcNow();
-                    if (now >= enrollment.RenewalDueAt)
+                    if (requested || now >= enrollment.RenewalDueAt)
                     {
+                        requested = false;
                         var renewed = await renewer.RenewAsync(stoppingToken).ConfigureAwait(false);
                         logger.LogInformation("Renewed the node certificate and SAS; next renewal due {Due:u}", renewed.RenewalDueAt);
                         backoff.Reset();
@@ -49,7 +52,12 @@ public sealed class RenewalService(
                 }
             }
 
-            await Task.Delay(delay, time, stoppingToken).ConfigureAwait(false);
+            // An early request (storage refused the SAS) is honoured, but never faster than the backoff allows.
+            requested = await trigger.WaitAsync(delay, time, stoppingToken).ConfigureAwait(false) || requested;
+            if (requested && failing)
+            {
+                await Task.Delay(backoff.Next(), time, stoppingToken).ConfigureAwait(false);
+            }
         }
     }
 }

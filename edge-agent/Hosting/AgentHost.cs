@@ -80,6 +80,7 @@ public static class AgentHost
         services.AddSingleton(sp => new InboxMessageHandler(
             sp.GetRequiredService<DesiredStateIntake>(), sp.GetRequiredService<AgentStateStore>(), sp.GetRequiredService<IOptions<InboxOptions>>().Value));
         services.AddSingleton<CredentialRenewer>();
+        services.AddSingleton<RenewalTrigger>();
         services.AddSingleton<Reconciler>();
         services.AddSingleton<ReportBuilder>();
 

@@ -23,8 +23,8 @@ public sealed class InboxOptions
     /// <summary>Longest queue message text accepted (the Storage Queue limit).</summary>
     public int MaxMessageBytes { get; set; } = 64 * 1024;
 
-    /// <summary>Longest desired-state blob (a compact JWS) accepted.</summary>
-    public int MaxBlobBytes { get; set; } = 4 * 1024 * 1024;
+    /// <summary>Longest desired-state blob, pulled document or file (a compact JWS) accepted; 10,000 peers take ~2.1 MB.</summary>
+    public int MaxBlobBytes { get; set; } = Protocol.Jws.JwsVerifier.LargeDesiredStateMaxLength;
 
     /// <summary>Pull fallback interval (<c>GET /api/agent/desired-state</c>), also run at start-up.</summary>
     public TimeSpan PullInterval { get; set; } = TimeSpan.FromMinutes(10);

@@ -16,6 +16,7 @@ public sealed class InboxService(
     NodeIdentityStore identity,
     InboxMessageHandler handler,
     AgentHttpClients httpClients,
+    RenewalTrigger renewal,
     IOptions<InboxOptions> options,
     TimeProvider time,
     ILogger<InboxService> logger) : BackgroundService
@@ -51,6 +52,11 @@ public sealed class InboxService(
             {
                 LogState("failing: " + e.Message, e);
                 delay = errors.Next();
+                if (e is StorageRestException { IsAuthorizationFailure: true })
+                {
+                    // The SAS expired or its policy was replaced: fresh grants come with a renewal.
+                    renewal.Request();
+                }
             }
 
             if (delay > TimeSpan.Zero)

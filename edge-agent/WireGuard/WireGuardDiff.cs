@@ -97,6 +97,61 @@ public static class WireGuardDiff
         return new WireGuardChange(patch, changes);
     }
 
+    /// <summary>
+    /// The patch from a device known to hold <paramref name="before"/> to <paramref name="after"/>, touching
+    /// only peers whose spec changed; nothing is read from the device, so the cost follows the change, not
+    /// the peer count.
+    /// </summary>
+    public static WireGuardChange ComputeFromSpecs(WireGuardSpec before, WireGuardSpec after, WgKey privateKey)
+    {
+        var previous = new Dictionary<string, PeerSpec>(before.Peers.Count, StringComparer.Ordinal);
+        foreach (var peer in before.Peers)
+        {
+            previous.TryAdd(peer.PublicKey, peer);
+        }
+
+        var seen = new HashSet<string>(after.Peers.Count, StringComparer.Ordinal);
+        var changed = new List<PeerSpec>();
+        var affected = new List<WgPeer>();
+        foreach (var peer in after.Peers)
+        {
+            if (!seen.Add(peer.PublicKey))
+            {
+                continue;
+            }
+
+            if (previous.TryGetValue(peer.PublicKey, out var old))
+            {
+                if (SamePeer(old, peer))
+                {
+                    continue;
+                }
+
+                affected.Add(ToPeer(old));
+            }
+
+            changed.Add(peer);
+        }
+
+        foreach (var (key, old) in previous)
+        {
+            if (!seen.Contains(key))
+            {
+                affected.Add(ToPeer(old));
+            }
+        }
+
+        var clamped = WgKeyPair.Clamp(privateKey);
+        var device = new WgDevice(after.Interface, clamped, null, before.ListenPort, 0, affected);
+        return Compute(device, privateKey, after with { Peers = changed });
+    }
+
+    private static bool SamePeer(PeerSpec a, PeerSpec b) =>
+        a.PresharedKey == b.PresharedKey && a.Keepalive == b.Keepalive && a.AllowedIps.SequenceEqual(b.AllowedIps, StringComparer.Ordinal);
+
+    private static WgPeer ToPeer(PeerSpec spec) =>
+        new(WgKey.Parse(spec.PublicKey), spec.PresharedKey is null ? null : WgKey.Parse(spec.PresharedKey), null, spec.Keepalive ?? 0, null, 0, 0, ParseAllowedIps(spec.AllowedIps), 0);
+
     /// <summary>What a device looks like after <paramref name="change"/> was applied to <paramref name="before"/> (statistics kept).</summary>
     public static WgDevice Apply(WgDevice before, WgConfigPatch change)
     {

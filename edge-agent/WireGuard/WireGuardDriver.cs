@@ -22,7 +22,7 @@ public sealed class WireGuardDriver(
     ILogger<WireGuardDriver> logger) : IDataPlaneDriver
 {
     private readonly SemaphoreSlim gate = new(1, 1);
-    private WgDevice? known;
+    private WireGuardSpec? known;
     private long knownVersion = -1;
     private string? knownInterface;
     private string? knownLink;
@@ -85,34 +85,40 @@ public sealed class WireGuardDriver(
             knownLink = link;
         }
 
-        var actual = incremental ? known! : await client.GetDeviceAsync(name, cancellationToken).ConfigureAwait(false);
-        var change = WireGuardDiff.Compute(actual, keys.GetPrivateKey(), spec);
-        if (!change.IsEmpty)
-        {
-            await client.ConfigureDeviceAsync(name, change.Patch, cancellationToken).ConfigureAwait(false);
-            changes.AddRange(change.Changes);
-        }
-
+        WireGuardChange change;
         if (incremental)
         {
-            known = WireGuardDiff.Apply(actual, change.Patch);
+            change = WireGuardDiff.ComputeFromSpecs(known!, spec, keys.GetPrivateKey());
+            if (!change.IsEmpty)
+            {
+                await client.ConfigureDeviceAsync(name, change.Patch, cancellationToken).ConfigureAwait(false);
+                changes.AddRange(change.Changes);
+            }
         }
         else
         {
-            // Read back: what the device holds now must equal the desired state.
-            known = change.IsEmpty ? actual : await client.GetDeviceAsync(name, cancellationToken).ConfigureAwait(false);
-            var remaining = WireGuardDiff.Compute(known, keys.GetPrivateKey(), spec);
-            if (!remaining.IsEmpty)
+            var actual = await client.GetDeviceAsync(name, cancellationToken).ConfigureAwait(false);
+            change = WireGuardDiff.Compute(actual, keys.GetPrivateKey(), spec);
+            if (!change.IsEmpty)
             {
-                Forget();
-                return new DriverResult(Name, changes, $"Read-back of '{name}' still differs after apply: {string.Join("; ", remaining.Changes.Take(5))}");
+                await client.ConfigureDeviceAsync(name, change.Patch, cancellationToken).ConfigureAwait(false);
+                changes.AddRange(change.Changes);
+
+                // Read back: what the device holds now must equal the desired state.
+                var remaining = WireGuardDiff.Compute(await client.GetDeviceAsync(name, cancellationToken).ConfigureAwait(false), keys.GetPrivateKey(), spec);
+                if (!remaining.IsEmpty)
+                {
+                    Forget();
+                    return new DriverResult(Name, changes, $"Read-back of '{name}' still differs after apply: {string.Join("; ", remaining.Changes.Take(5))}");
+                }
             }
         }
 
+        known = spec;
         knownVersion = desired.Version;
         knownInterface = name;
 
-        if (options.ManageRoutes)
+        if (options.ManageRoutes && (!incremental || !change.IsEmpty || knownRoutes is null))
         {
             var desiredRoutes = IpLinkManager.DesiredRoutes(spec.Addresses, spec.Peers.SelectMany(p => p.AllowedIps));
             var actualRoutes = incremental && knownRoutes is not null ? knownRoutes : await links.ReadRoutesAsync(name, cancellationToken).ConfigureAwait(false);

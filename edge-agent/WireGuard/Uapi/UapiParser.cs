@@ -17,28 +17,33 @@ public static class UapiParser
         PeerBuilder? current = null;
         int? errno = null;
 
-        foreach (var rawLine in response.Split('\n'))
+        // Span-based: a 10,000-peer device answers with ~100,000 lines, so no string per line or key.
+        var remaining = response.AsSpan();
+        while (!remaining.IsEmpty)
         {
-            if (rawLine.Length == 0)
+            var newline = remaining.IndexOf('\n');
+            var line = newline < 0 ? remaining : remaining[..newline];
+            remaining = newline < 0 ? [] : remaining[(newline + 1)..];
+            if (line.IsEmpty)
             {
                 continue;
             }
 
-            var eq = rawLine.IndexOf('=', StringComparison.Ordinal);
+            var eq = line.IndexOf('=');
             if (eq <= 0)
             {
-                throw new WireGuardException($"Malformed UAPI line '{rawLine}'.");
+                throw new WireGuardException($"Malformed UAPI line '{line}'.");
             }
 
-            var key = rawLine[..eq];
-            var value = rawLine[(eq + 1)..];
+            var key = line[..eq];
+            var value = line[(eq + 1)..];
             switch (key)
             {
                 case "errno":
                     errno = ParseInt(key, value);
                     break;
                 case "private_key":
-                    privateKey = WgKey.FromHex(value);
+                    privateKey = FromHex(value);
                     break;
                 case "listen_port":
                     listenPort = ParseInt(key, value);
@@ -52,16 +57,11 @@ public static class UapiParser
                         peers.Add(current.Build());
                     }
 
-                    current = new PeerBuilder(WgKey.FromHex(value));
+                    current = new PeerBuilder(FromHex(value));
                     break;
                 default:
-                    if (current is null)
-                    {
-                        // Unknown device-level keys (newer implementations) are ignored, as wg(8) does.
-                        break;
-                    }
-
-                    current.Set(key, value);
+                    // Unknown device-level keys (newer implementations) are ignored, as wg(8) does.
+                    current?.Set(key, value);
                     break;
             }
         }
@@ -84,7 +84,7 @@ public static class UapiParser
         {
             if (line.StartsWith("errno=", StringComparison.Ordinal))
             {
-                errno = ParseInt("errno", line["errno=".Length..]);
+                errno = ParseInt("errno", line.AsSpan("errno=".Length));
             }
         }
 
@@ -104,15 +104,23 @@ public static class UapiParser
         }
     }
 
-    private static int ParseInt(string key, string value) =>
+    private static int ParseInt(ReadOnlySpan<char> key, ReadOnlySpan<char> value) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
             ? n
             : throw new WireGuardException($"UAPI value of '{key}' is not a number: '{value}'.");
 
-    private static long ParseLong(string key, string value) =>
+    private static long ParseLong(ReadOnlySpan<char> key, ReadOnlySpan<char> value) =>
         long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
             ? n
             : throw new WireGuardException($"UAPI value of '{key}' is not a number: '{value}'.");
+
+    private static WgKey FromHex(ReadOnlySpan<char> hex)
+    {
+        Span<byte> bytes = stackalloc byte[WgKey.Length];
+        return hex.Length == WgKey.Length * 2 && Convert.FromHexString(hex, bytes, out _, out var written) == System.Buffers.OperationStatus.Done && written == WgKey.Length
+            ? WgKey.FromBytes(bytes)
+            : throw new WireGuardException($"UAPI key '{hex}' is not 64 hex digits.");
+    }
 
     private sealed class PeerBuilder(WgKey publicKey)
     {
@@ -126,12 +134,12 @@ public static class UapiParser
         private long tx;
         private int protocolVersion;
 
-        public void Set(string key, string value)
+        public void Set(ReadOnlySpan<char> key, ReadOnlySpan<char> value)
         {
             switch (key)
             {
                 case "preshared_key":
-                    var psk = WgKey.FromHex(value);
+                    var psk = FromHex(value);
                     presharedKey = psk.IsZero ? null : psk;
                     break;
                 case "endpoint":

@@ -222,6 +222,24 @@ public sealed class InboxTests(AzuriteFixture azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Refused_sas_asks_for_an_early_renewal()
+    {
+        agent.Dispose();
+        var enrollment = storage.Enrollment(NodeId);
+        var addOnly = storage.Inbox.GenerateSasUri(Azure.Storage.Sas.QueueSasPermissions.Add, DateTimeOffset.UtcNow.AddDays(1)).ToString();
+        agent = new AgentUnderTest(signer, enrollment with { InboxUrl = addOnly });
+        var e = await Assert.ThrowsAsync<EdgeAgent.Storage.StorageRestException>(() => PollAsync());
+        Assert.True(e.IsAuthorizationFailure);
+        Assert.DoesNotContain("sig=", e.Message, StringComparison.Ordinal);
+
+        using var inbox = agent.Inbox;
+        await inbox.StartAsync(TestContext.Current.CancellationToken);
+        var trigger = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<EdgeAgent.Enrollment.RenewalTrigger>(agent.Services);
+        Assert.True(await Run.EventuallyAsync(() => Task.FromResult(trigger.IsPending), TimeSpan.FromSeconds(30)));
+        await inbox.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Apply_from_file_goes_through_the_same_checks()
     {
         var good = await signer.SignAsync(State(9));

@@ -78,8 +78,14 @@ public sealed class ReconcilerTests : IDisposable
             Assert.True(await Run.EventuallyAsync(() => Task.FromResult(driver.Versions.Count == 2), TimeSpan.FromSeconds(30)));
             Assert.Equal(6, driver.Versions[1]);
 
-            time.Advance(TimeSpan.FromSeconds(31));
-            Assert.True(await Run.EventuallyAsync(() => Task.FromResult(driver.Versions.Count == 3), TimeSpan.FromSeconds(30)));
+            // Advance on every poll: the loop may not have armed its timer yet when the test first advances.
+            Assert.True(await Run.EventuallyAsync(
+                () =>
+                {
+                    time.Advance(TimeSpan.FromSeconds(31));
+                    return Task.FromResult(driver.Versions.Count >= 3);
+                },
+                TimeSpan.FromSeconds(30)));
             Assert.Equal(6, driver.Versions[2]);
         }
         finally

@@ -97,6 +97,31 @@ public sealed class WireGuardDiffTests
     }
 
     [Fact]
+    public void Spec_to_spec_diff_touches_only_changed_peers()
+    {
+        var before = Spec(
+            new PeerSpec(B.ToString(), null, ["10.44.0.2/32"], null),
+            new PeerSpec(C.ToString(), null, ["10.44.0.3/32"], 25));
+        var after = Spec(
+            new PeerSpec(B.ToString(), null, ["10.44.0.2/32"], null),
+            new PeerSpec(D.ToString(), null, ["10.44.0.4/32"], null));
+
+        var change = WireGuardDiff.ComputeFromSpecs(before, after, Private);
+
+        Assert.Equal(
+            "set=1\n" +
+            $"public_key={D.ToHex()}\n" +
+            "replace_allowed_ips=true\n" +
+            "allowed_ip=10.44.0.4/32\n" +
+            $"public_key={C.ToHex()}\n" +
+            "remove=true\n" +
+            "\n",
+            UapiRenderer.RenderSet(change.Patch));
+        Assert.True(WireGuardDiff.ComputeFromSpecs(after, after, Private).IsEmpty);
+        Assert.Equal("set=1\nlisten_port=51821\n\n", UapiRenderer.RenderSet(WireGuardDiff.ComputeFromSpecs(after, after with { ListenPort = 51821 }, Private).Patch));
+    }
+
+    [Fact]
     public void An_invalid_key_in_the_desired_state_is_a_format_error() =>
         Assert.Throws<FormatException>(() => WireGuardDiff.Compute(Device(), Private, Spec(new PeerSpec("nope", null, [], null))));
 
