@@ -40,17 +40,20 @@ public static class NftablesBench
                         throw new InvalidOperationException($"a clean table reported drift: {drift}");
                     }
 
-                    var rendered = Measure(runs, () => NftablesRenderer.Render(spec, context));
-                    var library = Measure(runs, () => session.Run(json));
-                    var applied = Measure(runs, () => driver.Apply(spec, context));
-                    // Started from this thread, nft inherits its network namespace (fork copies the thread's).
-                    var cli = Measure(runs, () => Run("nft", "-j", "-f", file));
-                    var check = Measure(runs, () => driver.CheckDrift(spec, context));
-                    return (rendered, library, applied, cli, check);
+                    // The contenders run in turn within each round, so load from other processes on a shared
+                    // machine hits them alike. nft is started from this thread and so inherits its network
+                    // namespace (fork copies the calling thread's).
+                    var medians = MeasureInterleaved(runs,
+                        () => NftablesRenderer.Render(spec, context),
+                        () => session.Run(json),
+                        () => driver.Apply(spec, context),
+                        () => Run("nft", "-j", "-f", file),
+                        () => driver.CheckDrift(spec, context));
+                    return (rendered: medians[0], library: medians[1], applied: medians[2], cli: medians[3], check: medians[4]);
                 });
 
                 var ruleCount = json.Split("\"rule\"").Length - 1;
-                Console.WriteLine($"nftables: {rules} firewall rules ({ruleCount} nft rules, {json.Length / 1024} KiB JSON), {runs} runs each, medians");
+                Console.WriteLine($"nftables: {rules} firewall rules ({ruleCount} nft rules, {json.Length / 1024} KiB JSON), {runs} interleaved runs each, medians");
                 Console.WriteLine($"  render (pure C#)                         {Ms(result.rendered)}");
                 Console.WriteLine($"  libnftables run of the JSON batch        {Ms(result.library)}");
                 Console.WriteLine($"  driver apply (render + libnftables)      {Ms(result.applied)}");
@@ -101,19 +104,23 @@ public static class NftablesBench
         return new FirewallSpec(new FirewallPolicies(FirewallAction.Drop, FirewallAction.Drop, FirewallAction.Accept), rules);
     }
 
-    private static double Measure(int runs, Action action)
+    private static double[] MeasureInterleaved(int runs, params Action[] actions)
     {
-        action();
-        var samples = new List<double>(runs);
-        for (var i = 0; i < runs; i++)
+        var samples = actions.Select(_ => new List<double>(runs)).ToArray();
+        for (var round = -1; round < runs; round++)
         {
-            var watch = Stopwatch.StartNew();
-            action();
-            samples.Add(watch.Elapsed.TotalMilliseconds);
+            for (var i = 0; i < actions.Length; i++)
+            {
+                var watch = Stopwatch.StartNew();
+                actions[i]();
+                if (round >= 0)
+                {
+                    samples[i].Add(watch.Elapsed.TotalMilliseconds);
+                }
+            }
         }
 
-        samples.Sort();
-        return samples[samples.Count / 2];
+        return [.. samples.Select(s => s.Order().ElementAt(s.Count / 2))];
     }
 
     private static string Ms(double ms) => ms.ToString("0.0", CultureInfo.InvariantCulture).PadLeft(8) + " ms";
