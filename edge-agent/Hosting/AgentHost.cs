@@ -1,11 +1,12 @@
+using CloudWg.EdgeAgent.Caddy;
 using CloudWg.EdgeAgent.Enrollment;
 using CloudWg.EdgeAgent.Inbox;
 using CloudWg.EdgeAgent.Infrastructure;
+using CloudWg.EdgeAgent.Nftables;
 using CloudWg.EdgeAgent.Reconcile;
 using CloudWg.EdgeAgent.Reports;
 using CloudWg.EdgeAgent.State;
 using CloudWg.EdgeAgent.WireGuard;
-using CloudWg.EdgeAgent.WireGuard.Uapi;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -85,19 +86,21 @@ public static class AgentHost
         services.AddSingleton<ReportBuilder>();
 
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<WireGuardOptions>>().Value);
-        services.AddSingleton<IWireGuardClient>(sp =>
-        {
-            // Kernel WireGuard (generic netlink) plugs in here once its client lands; UAPI serves every
-            // userspace implementation (wireguard-go, boringtun, amneziawg-go).
-            var options = sp.GetRequiredService<WireGuardOptions>();
-            var client = new UapiWireGuardClient(options.UapiSocketDirectory);
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger("CloudWg.EdgeAgent.WireGuard")
-                .LogInformation("WireGuard driver: {Backend} ({Directory})", client.Name, options.UapiSocketDirectory);
-            return client;
-        });
+        services.AddSingleton<IWireGuardClient>(sp => WireGuardBackend.Choose(
+            sp.GetRequiredService<WireGuardOptions>(), sp.GetRequiredService<ILoggerFactory>().CreateLogger("CloudWg.EdgeAgent.WireGuard")));
         services.AddSingleton<IpLinkManager>();
         services.AddSingleton<WireGuardDriver>();
         services.AddSingleton<IDataPlaneDriver>(sp => sp.GetRequiredService<WireGuardDriver>());
+
+        // nftables: the agent's own table, in the interface's namespace. Caddy-L4: only where an admin socket is
+        // configured; without one, a desired state with L4 routes fails its pass with a message saying so.
+        services.AddOptions<DataPlaneOptions>().Bind(configuration.GetSection(DataPlaneOptions.Section));
+        services.AddSingleton<IDataPlaneDriver>(sp => sp.GetRequiredService<IOptions<DataPlaneOptions>>().Value.Firewall
+            ? new NftablesFirewallDriver(sp.GetRequiredService<WireGuardOptions>().NetworkNamespace)
+            : new DisabledDriver("nftables", "CloudWg firewall management is off (DataPlane:Firewall = false)", d => d.Firewall.Rules.Count > 0));
+        services.AddSingleton<IDataPlaneDriver>(sp => sp.GetRequiredService<IOptions<DataPlaneOptions>>().Value.CaddyAdminAddress is { Length: > 0 } admin
+            ? new CaddyL4DataPlaneDriver(new CaddyAdminClient(admin))
+            : new DisabledDriver("caddy-l4", "L4 routes need Caddy with the layer4 app: set DataPlane:CaddyAdminAddress (e.g. unix//run/caddy/admin.sock)", d => d.L4.Servers.Count > 0));
     }
 
     private static void AddConfiguration(IConfigurationBuilder configuration, AgentHostSettings settings)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CloudWg.EdgeAgent.Native;
 using CloudWg.EdgeAgent.Reconcile;
 using CloudWg.Protocol.DesiredStates;
 
@@ -13,7 +14,11 @@ namespace CloudWg.EdgeAgent.Nftables;
 public sealed class NftablesFirewallDriver : IDataPlaneDriver, IDisposable
 {
     private readonly Lock _gate = new();
+    private readonly string? _networkNamespace;
     private NftablesDriver? _driver;
+
+    /// <param name="networkNamespace">The namespace holding the WireGuard interface, or null for the agent's own.</param>
+    public NftablesFirewallDriver(string? networkNamespace = null) => _networkNamespace = networkNamespace;
 
     public string Name => "nftables";
 
@@ -24,8 +29,16 @@ public sealed class NftablesFirewallDriver : IDataPlaneDriver, IDisposable
         {
             try
             {
-                _driver ??= new NftablesDriver();
-                var report = _driver.Reconcile(desired.Firewall, ContextFor(desired));
+                var context = ContextFor(desired);
+                // In another namespace, each pass opens libnftables on a thread inside it (its netlink socket
+                // stays there); in the agent's own namespace one context is kept.
+                var report = _networkNamespace is null
+                    ? (_driver ??= new NftablesDriver()).Reconcile(desired.Firewall, context)
+                    : NamespaceThread.Run(_networkNamespace, () =>
+                    {
+                        using var driver = new NftablesDriver();
+                        return driver.Reconcile(desired.Firewall, context);
+                    });
                 return Task.FromResult(report.HasDrift
                     ? new DriverResult(Name, [.. report.Differences.Select(d => $"replaced table inet cloudwg: {d}")])
                     : DriverResult.Unchanged(Name));

@@ -155,6 +155,10 @@ public sealed class IpLinkManager(WireGuardOptions options)
         }
     }
 
+    /// <summary>Creates a kernel WireGuard interface (<c>ip link add … type wireguard</c>).</summary>
+    public async Task CreateKernelDeviceAsync(string name, CancellationToken cancellationToken) =>
+        await IpAsync(["link", "add", "dev", name, "type", "wireguard"], cancellationToken).ConfigureAwait(false);
+
     public async Task DeleteLinkAsync(string name, CancellationToken cancellationToken) =>
         await IpAsync(["link", "del", "dev", name], cancellationToken, throwOnError: false).ConfigureAwait(false);
 

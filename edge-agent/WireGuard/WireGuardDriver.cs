@@ -63,7 +63,15 @@ public sealed class WireGuardDriver(
         var name = spec.Interface;
         var changes = new List<string>();
 
-        if (!await client.DeviceExistsAsync(name, cancellationToken).ConfigureAwait(false))
+        if (!await client.DeviceExistsAsync(name, cancellationToken).ConfigureAwait(false) && client is Netlink.NetlinkWireGuardClient)
+        {
+            logger.LogInformation("Creating kernel WireGuard interface {Interface}", name);
+            await links.CreateKernelDeviceAsync(name, cancellationToken).ConfigureAwait(false);
+            await WaitForDeviceAsync(name, cancellationToken).ConfigureAwait(false);
+            changes.Add($"created kernel interface {name}");
+            Forget();
+        }
+        else if (!await client.DeviceExistsAsync(name, cancellationToken).ConfigureAwait(false))
         {
             if (!options.StartUserspace)
             {

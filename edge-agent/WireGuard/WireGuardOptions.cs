@@ -11,6 +11,13 @@ public sealed class WireGuardOptions
     [Required]
     public string UapiSocketDirectory { get; set; } = Uapi.UapiWireGuardClient.DefaultSocketDirectory;
 
+    /// <summary>
+    /// <c>auto</c> (default): kernel WireGuard over generic netlink when the kernel has it and the interface lives
+    /// in the agent's own namespace, UAPI otherwise; <c>uapi</c> or <c>netlink</c> to force one.
+    /// </summary>
+    [RegularExpression("^(auto|uapi|netlink)$", ErrorMessage = "WireGuard:Backend must be auto, uapi or netlink.")]
+    public string Backend { get; set; } = "auto";
+
     /// <summary>Start <see cref="UserspaceCommand"/> for the interface when no device exists.</summary>
     public bool StartUserspace { get; set; } = true;
 

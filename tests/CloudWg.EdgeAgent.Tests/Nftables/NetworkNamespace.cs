@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using CloudWg.EdgeAgent.Native;
 
 namespace CloudWg.EdgeAgent.Tests.Nftables;
@@ -26,33 +25,7 @@ internal sealed class NetworkNamespace : IDisposable
         return ns;
     }
 
-    public T Run<T>(Func<T> action)
-    {
-        T result = default!;
-        ExceptionDispatchInfo? failure = null;
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                using var handle = File.OpenHandle($"/var/run/netns/{Name}");
-                if (LibC.SetNs((int)handle.DangerousGetHandle(), LibC.CloneNewNet) != 0)
-                {
-                    throw new InvalidOperationException($"setns({Name}) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
-                }
-
-                result = action();
-            }
-            catch (Exception e)
-            {
-                failure = ExceptionDispatchInfo.Capture(e);
-            }
-        })
-        { IsBackground = true, Name = $"netns {Name}" };
-        thread.Start();
-        thread.Join();
-        failure?.Throw();
-        return result;
-    }
+    public T Run<T>(Func<T> action) => NamespaceThread.Run(Name, action);
 
     public void Run(Action action) => Run(() =>
     {
