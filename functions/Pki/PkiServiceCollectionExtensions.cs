@@ -1,7 +1,9 @@
 using Azure.Security.KeyVault.Certificates;
 using CloudWg.Functions.KeyVault;
+using CloudWg.Functions.Publishing;
 using CloudWg.Functions.Sas;
 using CloudWg.Functions.Storage;
+using CloudWg.Protocol.Jws;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,11 +36,20 @@ public static class PkiServiceCollectionExtensions
             services.TryAddSingleton<IConfigSigningKeys>(sp => new KeyVaultConfigSigningKeys(
                 sp.GetRequiredService<KeyVaultRestClient>(),
                 sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value));
+            services.TryAddSingleton<ISigningKeys>(sp => new ConfigSigningKeysAdapter(
+                sp.GetRequiredService<IConfigSigningKeys>(),
+                async ct => await KeyVaultJwsSigner.CreateAsync(
+                    sp.GetRequiredService<KeyVaultRestClient>(), sp.GetRequiredService<IOptions<KeyVaultOptions>>().Value.ConfigSigningKeyName, ct),
+                sp.GetRequiredService<TimeProvider>()));
         }
         else
         {
             services.TryAddSingleton<ICertificateAuthority, LocalCertificateAuthority>();
             services.TryAddSingleton<IConfigSigningKeys, LocalConfigSigningKeys>();
+            services.TryAddSingleton<ISigningKeys>(sp => new ConfigSigningKeysAdapter(
+                sp.GetRequiredService<IConfigSigningKeys>(),
+                _ => Task.FromResult<IJwsSigner>(EcdsaJwsSigner.LoadOrCreate(sp.GetRequiredService<Hosting.StateDirectory>().File(LocalConfigSigningKeys.CurrentFile))),
+                sp.GetRequiredService<TimeProvider>()));
         }
 
         services.TryAddSingleton<IStorageAccountKey>(sp =>

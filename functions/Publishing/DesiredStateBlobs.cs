@@ -105,7 +105,8 @@ public sealed class DesiredStateBlobs(StorageClients storage, ISigningKeys keys)
         }
 
         var compact = content.Content.ToString();
-        var result = new JwsVerifier(keys.TrustBundle).Verify(compact, JwsTypes.DesiredState);
+        // A node with thousands of peers has a multi-megabyte document.
+        var result = new JwsVerifier(await keys.GetTrustBundleAsync(cancellationToken), JwsVerifier.LargeDesiredStateMaxLength).Verify(compact, JwsTypes.DesiredState);
         if (!result.IsValid)
         {
             return new VerifiedBlob(content.Details.ETag, null, null, null);

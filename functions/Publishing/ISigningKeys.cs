@@ -3,14 +3,14 @@ using CloudWg.Protocol.Jws;
 namespace CloudWg.Functions.Publishing;
 
 /// <summary>
-/// The config-signing key (DESIGN §3) and the public keys nodes pin. The only place that decides where the key
-/// lives: <see cref="LocalSigningKeys"/> now, Key Vault's <c>sign</c> operation later, registered in
-/// <see cref="PublishingServiceCollectionExtensions.AddCloudWgPublishing"/>.
+/// The config-signing key (DESIGN §3) as publishing uses it: the signer of the current key, and the trust bundle
+/// nodes pin (current, plus next or previous during a rotation). Implemented by
+/// <see cref="Pki.ConfigSigningKeysAdapter"/> over the PKI's keys, local or Key Vault, so the key that signs is
+/// always one the published trust bundle names.
 /// </summary>
 public interface ISigningKeys
 {
-    IJwsSigner Signer { get; }
+    ValueTask<IJwsSigner> GetSignerAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>The keys a node pins at enrollment (current, and the next one during a rotation).</summary>
-    TrustBundle TrustBundle { get; }
+    ValueTask<TrustBundle> GetTrustBundleAsync(CancellationToken cancellationToken = default);
 }

@@ -54,7 +54,7 @@ public sealed partial class NodePublisher(
             return null;
         }
 
-        var document = await Jws.SignDocumentAsync(keys.Signer, state, JwsTypes.DesiredState, cancellationToken);
+        var document = await Jws.SignDocumentAsync(await keys.GetSignerAsync(cancellationToken), state, JwsTypes.DesiredState, cancellationToken);
         if (!await blobs.WriteIfNewerAsync(nodeId, version, document, verifyExisting, cancellationToken))
         {
             return new PublishResult(version, document.Sha256, Superseded: true);

@@ -3,12 +3,11 @@ namespace CloudWg.Functions.Publishing;
 public static class PublishingServiceCollectionExtensions
 {
     /// <summary>
-    /// Compile → sign → store → notify, the republish work, and the config-signing key. The key is registered
-    /// here and nowhere else: to move it to Key Vault, register another <see cref="ISigningKeys"/>.
+    /// Compile → sign → store → notify and the republish work. The config-signing key (<see cref="ISigningKeys"/>)
+    /// comes from the PKI (<c>AddCloudWgPki</c>), local or Key Vault.
     /// </summary>
     public static IServiceCollection AddCloudWgPublishing(this IServiceCollection services)
     {
-        services.AddSingleton<ISigningKeys, LocalSigningKeys>();
         services.AddSingleton<PublicationStore>();
         services.AddSingleton<SnapshotLoader>();
         services.AddSingleton<DesiredStateBlobs>();

@@ -159,6 +159,14 @@ public sealed class KeyVaultTests(AzuriteFixture azurite)
         var signer = await KeyVaultJwsSigner.CreateAsync(rest, "cloudwg-config-signing", Ct);
         var jws = await Jws.SignAsync(signer, Encoding.UTF8.GetBytes("{\"nodeId\":\"" + nodeId + "\"}"), JwsTypes.DesiredState, Ct);
         Assert.True(new JwsVerifier(enrolled.TrustBundle).Verify(jws, JwsTypes.DesiredState).IsValid);
+
+        // Publishing signs desired states with that same Key Vault key, never a local one.
+        var publishing = app.Services.GetRequiredService<CloudWg.Functions.Publishing.ISigningKeys>();
+        var publishingSigner = await publishing.GetSignerAsync(Ct);
+        Assert.IsType<KeyVaultJwsSigner>(publishingSigner);
+        Assert.Equal(signer.KeyId, publishingSigner.KeyId);
+        Assert.Contains(enrolled.TrustBundle.Keys, k => k.Kid == publishingSigner.KeyId);
+        Assert.False(File.Exists(Path.Combine(app.StateDirectory, CloudWg.Functions.Pki.LocalConfigSigningKeys.CurrentFile)));
     }
 
     private static KeyVaultOptions Options(FakeKeyVault vault) => new()

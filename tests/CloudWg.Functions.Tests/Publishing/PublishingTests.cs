@@ -49,7 +49,7 @@ public sealed class PublishingTests(AzuriteFixture azurite)
             Assert.True(samples[i] >= samples[i - 1], $"blob version went from {samples[i - 1]} to {samples[i]}");
         }
 
-        var trust = app.Get<ISigningKeys>().TrustBundle;
+        var trust = await app.Get<ISigningKeys>().GetTrustBundleAsync(ct);
         var latest = await blobs.ReadVerifiedAsync(nodeId, ct);
         var publication = await app.Get<PublicationStore>().GetAsync(nodeId, ct);
         Assert.NotNull(latest.Document);
@@ -102,7 +102,7 @@ public sealed class PublishingTests(AzuriteFixture azurite)
         Assert.Contains(nodeId, renotify.Renotified);
         var resent = Assert.Single(await DrainAsync(app, nodeId));
         Assert.Equal(publication!.PublishedVersion, resent.Version);
-        Assert.True(new JwsVerifier(app.Get<ISigningKeys>().TrustBundle).Verify(resent.Jws!, JwsTypes.DesiredState).IsValid);
+        Assert.True(new JwsVerifier(await app.Get<ISigningKeys>().GetTrustBundleAsync(ct)).Verify(resent.Jws!, JwsTypes.DesiredState).IsValid);
 
         // A garbage blob with forged metadata claiming a huge version: replaced by a new, higher, valid version.
         var blob = app.Get<DesiredStateBlobs>().Blob(nodeId);
@@ -180,11 +180,11 @@ public sealed class PublishingTests(AzuriteFixture azurite)
         using var client = app.Client();
         var nodeId = (await client.CreateNodeAsync()).Str("id");
 
-        var path = Path.Combine(app.StateDirectory, LocalSigningKeys.FileName);
+        var path = Path.Combine(app.StateDirectory, CloudWg.Functions.Pki.LocalConfigSigningKeys.CurrentFile);
         Assert.True(File.Exists(path));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
-        var bundle = app.Get<ISigningKeys>().TrustBundle;
-        Assert.Equal(app.Get<ISigningKeys>().Signer.KeyId, Assert.Single(bundle.Keys).Kid);
+        var bundle = await app.Get<ISigningKeys>().GetTrustBundleAsync(ct);
+        Assert.Equal((await app.Get<ISigningKeys>().GetSignerAsync(ct)).KeyId, Assert.Single(bundle.Keys).Kid);
         Assert.Empty(bundle.Validate());
 
         var compact = (await app.Get<DesiredStateBlobs>().Blob(nodeId).DownloadContentAsync(ct)).Value.Content.ToString();
