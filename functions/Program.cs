@@ -32,6 +32,7 @@ builder.Services.AddCloudWgAuthentication();
 builder.Services.AddCloudWgPki(builder.Configuration);
 builder.Services.AddCloudWgEnrollment();
 builder.Services.AddCloudWgAgent();
+builder.Services.AddCloudWgAgentDownloads();
 builder.Services.AddCloudWgReports();
 builder.Services.AddCloudWgEvents();
 
@@ -54,6 +55,7 @@ app.MapTokens();
 app.MapAudit();
 app.MapEnrollment();
 app.MapAgent();
+app.MapAgentDownloads();
 app.MapReports();
 app.MapEvents();
 app.MapSpa();

@@ -4,6 +4,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 
 URL="${CLOUDWG_URL:-http://127.0.0.1:7071}"
+# Agents renew and pull over mutual TLS: Kestrel also listens with a fleet-CA server certificate.
+AGENT_URL="${CLOUDWG_AGENT_URL:-https://127.0.0.1:7443}"
 STATE="$ROOT/.cloudwg"
 mkdir -p "$STATE/azurite" && chmod 700 "$STATE"
 
@@ -52,7 +54,7 @@ else
 fi
 
 log "starting the control plane on $URL"
-ASPNETCORE_URLS="$URL" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
+ASPNETCORE_URLS="$URL;$AGENT_URL" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
   dotnet functions/bin/Debug/net10.0/CloudWg.Functions.dll --contentRoot "$ROOT/functions" &
 pids+=($!)
 
@@ -71,6 +73,7 @@ if [ -f "$STATE/setup-token" ]; then
   echo "  First-owner setup token (one-time, 24 h): $(cat "$STATE/setup-token")"
   echo "  Open $URL and create the owner with it."
 fi
+echo "  Agents (mTLS):       $AGENT_URL"
 echo "  Storage: Azurite on 127.0.0.1:$BLOB-$TABLE, data in .cloudwg/azurite. Ctrl-C stops everything."
 echo
 wait "${pids[-1]}"

@@ -1,10 +1,10 @@
 #!/bin/sh
 # Installs cloudwg-agent and enrolls this node. The control plane's enrollment page prints:
-#   curl -fsSL URL/install.sh | sudo sh -s -- --control-url URL --token TOKEN
+#   curl -fsSL URL/api/agent/install.sh | sudo sh -s -- --control-url URL --token TOKEN
 # Options:
 #   --control-url URL   control plane (required unless --no-enroll)
 #   --token TOKEN       single-use enrollment token (required unless --no-enroll)
-#   --from PATH|URL     agent tarball (default: CONTROL_URL/downloads/cloudwg-agent-linux-x64.tar.gz)
+#   --from PATH|URL     agent tarball (default: CONTROL_URL/api/agent/downloads/cloudwg-agent-linux-x64.tar.gz)
 #   --no-enroll         install only
 #   --no-start          do not enable/start the systemd service
 set -eu
@@ -59,7 +59,7 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-[ -n "$FROM" ] || FROM="${CONTROL_URL%/}/downloads/cloudwg-agent-linux-x64.tar.gz"
+[ -n "$FROM" ] || FROM="${CONTROL_URL%/}/api/agent/downloads/cloudwg-agent-linux-x64.tar.gz"
 case "$FROM" in
     http://*|https://*) say "Downloading $FROM"; curl -fsSL "$FROM" -o "$work/agent.tar.gz" || die "cannot download $FROM" ;;
     *) [ -f "$FROM" ] || die "$FROM does not exist."; cp "$FROM" "$work/agent.tar.gz" ;;

@@ -64,7 +64,7 @@ public static class EnrollmentEndpoints
                 id,
                 token,
                 expiresAt,
-                $"curl -fsSL {url}/install.sh | sudo sh -s -- --control-url {url} --token {token}",
+                $"curl -fsSL {url}/api/agent/install.sh | sudo sh -s -- --control-url {url} --token {token}",
                 $"sudo cloudwg-agent enroll --control-url {url} --token {token}",
                 ca.Root.GetCertHashString(HashAlgorithmName.SHA256)));
     }

@@ -3,7 +3,7 @@ namespace CloudWg.Functions.Enrollment;
 /// <summary>
 /// <c>POST /api/nodes/{id}/enrollment</c> answer. The token is shown once; only its hash is stored.
 /// </summary>
-/// <param name="InstallCommand">Installs the agent and enrolls: <c>curl -fsSL URL/install.sh | sudo sh -s -- --control-url URL --token TOKEN</c>.</param>
+/// <param name="InstallCommand">Installs the agent and enrolls: <c>curl -fsSL URL/api/agent/install.sh | sudo sh -s -- --control-url URL --token TOKEN</c>.</param>
 /// <param name="EnrollCommand">Enrolls an agent that is already installed.</param>
 /// <param name="RootCertificateSha256">
 /// SHA-256 fingerprint (hex) of the root CA, so an agent can check the control plane's TLS certificate on its first

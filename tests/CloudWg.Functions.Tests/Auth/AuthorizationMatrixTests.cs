@@ -29,6 +29,8 @@ public sealed class AuthorizationMatrixTests(AzuriteFixture azurite)
         "POST /api/auth/mfa",
         "GET /api/openapi.json", // describes the API, holds no data
         "POST /api/agent/enroll", // the one-time enrollment token in the body is the credential
+        "GET /api/agent/install.sh", // a public install script, like any release download
+        "GET /api/agent/downloads/{file}", // the public agent release tarball
     };
 
     /// <summary>
