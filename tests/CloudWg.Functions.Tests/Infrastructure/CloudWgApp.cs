@@ -20,6 +20,8 @@ public sealed class CloudWgApp(string storageConnectionString, IReadOnlyDictiona
         builder.UseSetting("CloudWg:Storage:Prefix", Prefix);
         builder.UseSetting("CloudWg:StateDirectory", StateDirectory);
         builder.UseSetting("CloudWg:SpaDirectory", Path.Combine(StateDirectory, "no-spa"));
+        // Tests drive the timer handlers themselves; a local timer firing mid-test would race them.
+        builder.UseSetting("CloudWg:Triggers:LocalTimers", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);

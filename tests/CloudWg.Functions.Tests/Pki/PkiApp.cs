@@ -99,6 +99,8 @@ public sealed class PkiApp : WebApplicationFactory<Program>
         builder.UseSetting("CloudWg:Storage:Prefix", Prefix);
         builder.UseSetting("CloudWg:StateDirectory", StateDirectory);
         builder.UseSetting("CloudWg:SpaDirectory", Path.Combine(StateDirectory, "no-spa"));
+        // Tests drive the timer handlers themselves; a local timer firing as the fake clock advances would race them.
+        builder.UseSetting("CloudWg:Triggers:LocalTimers", "false");
         foreach (var (key, value) in settings)
         {
             builder.UseSetting(key, value);
