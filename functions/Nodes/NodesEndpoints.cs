@@ -6,6 +6,7 @@ using CloudWg.Functions.FirewallRules;
 using CloudWg.Functions.Leases;
 using CloudWg.Functions.Peers;
 using CloudWg.Functions.Publishing;
+using CloudWg.Functions.Reports;
 using CloudWg.Functions.Routes;
 using CloudWg.Functions.Storage;
 using CloudWg.Functions.Validation;
@@ -31,14 +32,16 @@ public static class NodesEndpoints
         return app;
     }
 
-    public static async Task<Ok<NodeResponse[]>> ListNodes(NodeStore nodes, PublicationStore publications, CancellationToken ct)
+    public static async Task<Ok<NodeResponse[]>> ListNodes(NodeStore nodes, PublicationStore publications, NodeRuntimeStore runtimes, CancellationToken ct)
     {
         var list = await nodes.ListAsync(ct);
         var versions = await Task.WhenAll(list.Select(n => publications.GetAsync(n.Id, ct)));
-        return TypedResults.Ok(list.Zip(versions, (n, p) => ToResponse(n, p)).OrderBy(n => n.Name, StringComparer.Ordinal).ToArray());
+        var reported = (await runtimes.ListAsync(ct)).ToDictionary(r => r.NodeId, StringComparer.Ordinal);
+        return TypedResults.Ok(list.Zip(versions, (n, p) => ToResponse(n, p, reported.GetValueOrDefault(n.Id))).OrderBy(n => n.Name, StringComparer.Ordinal).ToArray());
     }
 
-    public static async Task<Results<Ok<NodeResponse>, ProblemHttpResult>> GetNode(string id, HttpContext context, NodeStore nodes, PublicationStore publications, CancellationToken ct)
+    public static async Task<Results<Ok<NodeResponse>, ProblemHttpResult>> GetNode(
+        string id, HttpContext context, NodeStore nodes, PublicationStore publications, NodeRuntimeStore runtimes, CancellationToken ct)
     {
         var node = await nodes.GetAsync(id, ct);
         if (node is null)
@@ -47,7 +50,7 @@ public static class NodesEndpoints
         }
 
         IfMatch.SetHeader(context, node.ETag);
-        return TypedResults.Ok(ToResponse(node, await publications.GetAsync(id, ct)));
+        return TypedResults.Ok(ToResponse(node, await publications.GetAsync(id, ct), await runtimes.GetAsync(id, ct)));
     }
 
     public static async Task<Results<Created<NodeResponse>, ValidationProblem, ProblemHttpResult>> CreateNode(
@@ -183,7 +186,11 @@ public static class NodesEndpoints
 
     private static ProblemHttpResult NotFound(string id) => Problems.NotFound($"There is no node with id '{id}'.");
 
-    private static NodeResponse ToResponse(Node n, Publication? p) => new(
+    /// <summary>
+    /// Report ingest keeps what the node reported in its own row (<see cref="NodeRuntime"/>) so reports never change
+    /// the node's ETag; the API shows it here: liveness replaces <c>enrolled</c> (never <c>revoked</c>).
+    /// </summary>
+    private static NodeResponse ToResponse(Node n, Publication? p, NodeRuntime? r = null) => new(
         n.Id,
         n.Name,
         n.Endpoint,
@@ -196,10 +203,10 @@ public static class NodesEndpoints
         n.Dns,
         n.FirewallPolicy,
         n.PublicKey,
-        n.Status,
+        r is not null && n.Status == NodeStatuses.Enrolled ? r.Status : n.Status,
         p?.PublishedVersion ?? 0,
-        n.AppliedVersion,
-        n.LastSeenAt,
+        r?.AppliedVersion ?? n.AppliedVersion,
+        r?.LastSeenAt ?? n.LastSeenAt,
         IfMatch.ToApi(n.ETag),
         n.CreatedAt,
         n.UpdatedAt);
