@@ -59,19 +59,49 @@ passed=${passed:-0}; nfailed=${nfailed:-0}
 [ "$status" -eq 0 ] || [ "$nfailed" -gt 0 ] || nfailed=1
 record dotnet "$passed" "$nfailed"
 
-# --- SPA -------------------------------------------------------------------------------------
+# --- SPA ---------------------------------------------------------------------------------------
 if [ -f spa/package.json ]; then
   npm_ci "$ROOT/spa"
   log "spa: unit tests (vitest)"
   set +e
-  (cd spa && npx vitest run --reporter=default 2>&1) | tee "$work/spa-unit.log"
+  (cd spa && NO_COLOR=1 FORCE_COLOR=0 npx vitest run 2>&1) | tee "$work/spa-unit.log"
   status=${PIPESTATUS[0]}
   set -e
-  passed=$(grep -Eo 'Tests +[0-9]+ passed' "$work/spa-unit.log" | grep -Eo '[0-9]+' | tail -n1)
-  nfailed=$(grep -Eo 'Tests +[0-9]+ failed' "$work/spa-unit.log" | grep -Eo '[0-9]+' | tail -n1)
+  line=$(grep -E '^ *Tests +' "$work/spa-unit.log" | tail -n1)
+  passed=$(grep -Eo '[0-9]+ passed' <<<"$line" | grep -Eo '[0-9]+' || true)
+  nfailed=$(grep -Eo '[0-9]+ failed' <<<"$line" | grep -Eo '[0-9]+' || true)
   passed=${passed:-0}; nfailed=${nfailed:-0}
   [ "$status" -eq 0 ] || [ "$nfailed" -gt 0 ] || nfailed=1
   record spa-unit "$passed" "$nfailed"
+
+  if [ -f spa/e2e/flow.test.mjs ]; then
+    log "spa: end-to-end in Chromium against the real control plane"
+    (cd spa && npm run build --silent) >"$work/spa-build.log" 2>&1 || { cat "$work/spa-build.log"; die "spa build failed"; }
+    state="$work/e2e-state"; mkdir -p "$state"
+    port=$(free_port)
+    CLOUDWG_URL="http://127.0.0.1:$port"
+    AzureWebJobsStorage="$CLOUDWG_TEST_STORAGE" \
+    CloudWg__Storage__Prefix="e2e$(date +%s)" \
+    CloudWg__StateDirectory="$state" \
+    CloudWg__SpaDirectory="$ROOT/spa/dist" \
+    ASPNETCORE_URLS="$CLOUDWG_URL" \
+      dotnet functions/bin/Debug/net10.0/CloudWg.Functions.dll --contentRoot "$ROOT/functions" >"$work/e2e-app.log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 1 240); do
+      [ "$(curl -s -o /dev/null -w '%{http_code}' "$CLOUDWG_URL/api/health")" = 200 ] && [ -s "$state/setup-token" ] && break
+      sleep 0.5
+    done
+    set +e
+    (cd spa && CLOUDWG_URL="$CLOUDWG_URL" CLOUDWG_STATE_DIR="$state" CLOUDWG_SETUP_TOKEN="$(cat "$state/setup-token" 2>/dev/null)" \
+      NO_COLOR=1 npm run e2e --silent 2>&1) | tee "$work/spa-e2e.log"
+    status=${PIPESTATUS[0]}
+    set -e
+    passed=$(awk '/^# pass / {print $3}' "$work/spa-e2e.log" | tail -n1)
+    nfailed=$(awk '/^# fail / {print $3}' "$work/spa-e2e.log" | tail -n1)
+    passed=${passed:-0}; nfailed=${nfailed:-0}
+    if [ "$status" -ne 0 ] && [ "$nfailed" -eq 0 ]; then nfailed=1; tail -n 50 "$work/e2e-app.log"; fi
+    record spa-e2e "$passed" "$nfailed"
+  fi
 fi
 
 echo

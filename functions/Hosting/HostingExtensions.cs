@@ -46,6 +46,9 @@ public static class HostingExtensions
 
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<StorageUnavailableExceptionHandler>();
+        // Malformed bodies and parameters are the caller's mistake in every environment: 400, never an exception page.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = false);
         builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
@@ -60,14 +63,31 @@ public static class HostingExtensions
             return app;
         }
 
+        // Routing runs before any middleware added here, so the fallback endpoint itself serves existing files
+        // (the hashed /assets/* bundles, cached for a year) and index.html (never cached) for client-side routes.
         var files = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(options.SpaDirectory);
-        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
-        app.UseStaticFiles(new StaticFileOptions { FileProvider = files });
-        app.MapFallback("{*path:regex(^(?!api/).*$)}", async context =>
+        var types = new Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider();
+        RequestDelegate serve = async context =>
         {
+            var requested = files.GetFileInfo(context.Request.Path.Value ?? "/");
+            if (requested is { Exists: true, IsDirectory: false } && types.TryGetContentType(requested.Name, out var type))
+            {
+                context.Response.ContentType = type;
+                context.Response.Headers.CacheControl = context.Request.Path.StartsWithSegments("/assets")
+                    ? "public, max-age=31536000, immutable"
+                    : "no-cache";
+                await context.Response.SendFileAsync(requested);
+                return;
+            }
+
             context.Response.ContentType = "text/html; charset=utf-8";
+            context.Response.Headers.CacheControl = "no-cache";
             await context.Response.SendFileAsync(files.GetFileInfo("index.html"));
-        });
+        };
+
+        // The catch-all's constraint is not evaluated for an empty path, so "/" needs its own route.
+        app.MapGet("/", serve).ExcludeFromDescription();
+        app.MapFallback("{*path:regex(^(?!api/).*$)}", serve);
         return app;
     }
 }
