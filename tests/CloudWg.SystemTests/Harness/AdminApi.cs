@@ -1,0 +1,84 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace CloudWg.SystemTests.Harness;
+
+/// <summary>The admin HTTP API as the SPA uses it: session cookie plus the <c>X-CloudWg-Request</c> header.</summary>
+public sealed class AdminApi : IDisposable
+{
+    private readonly HttpClient http;
+
+    public AdminApi(Uri baseUrl)
+    {
+        http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true })
+        {
+            BaseAddress = baseUrl,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        http.DefaultRequestHeaders.Add("X-CloudWg-Request", "1");
+    }
+
+    public async Task SetupAndLoginAsync(string setupToken, string username, string password)
+    {
+        await SendAsync(HttpMethod.Post, "api/setup", new { token = setupToken, username, password });
+        await LoginAsync(username, password);
+    }
+
+    public async Task LoginAsync(string username, string password) =>
+        await SendAsync(HttpMethod.Post, "api/auth/login", new { username, password });
+
+    public async Task<JsonObject> CreateNodeAsync(object node) => (await SendAsync(HttpMethod.Post, "api/nodes", node)).Body;
+
+    public async Task<JsonObject> GetNodeAsync(string id) => (await SendAsync(HttpMethod.Get, $"api/nodes/{id}", null)).Body;
+
+    public async Task<string> CreateEnrollmentTokenAsync(string nodeId) =>
+        (await SendAsync(HttpMethod.Post, $"api/nodes/{nodeId}/enrollment", null)).Body["token"]!.GetValue<string>();
+
+    public async Task<JsonObject> CreatePeerAsync(string nodeId, object peer) =>
+        (await SendAsync(HttpMethod.Post, $"api/nodes/{nodeId}/peers", peer)).Body;
+
+    public async Task<JsonObject> SetPeerEnabledAsync(string peerId, bool enabled)
+    {
+        var (_, etag) = await SendAsync(HttpMethod.Get, $"api/peers/{peerId}", null);
+        return (await SendAsync(HttpMethod.Patch, $"api/peers/{peerId}", new { enabled }, etag)).Body;
+    }
+
+    public async Task DeletePeerAsync(string peerId)
+    {
+        var (_, etag) = await SendAsync(HttpMethod.Get, $"api/peers/{peerId}", null);
+        await SendAsync(HttpMethod.Delete, $"api/peers/{peerId}", null, etag);
+    }
+
+    public void Dispose() => http.Dispose();
+
+    private async Task<(JsonObject Body, EntityTagHeaderValue? ETag)> SendAsync(HttpMethod method, string path, object? body, EntityTagHeaderValue? ifMatch = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        if (ifMatch is not null)
+        {
+            request.Headers.IfMatch.Add(ifMatch);
+        }
+
+        using var response = await http.SendAsync(request, TestContext.Current.CancellationToken);
+        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new HttpRequestException($"{method} /{path} answered {(int)response.StatusCode}: {text}", null, response.StatusCode);
+        }
+
+        var json = string.IsNullOrWhiteSpace(text) ? new JsonObject() : JsonNode.Parse(text) as JsonObject ?? new JsonObject();
+        return (json, response.Headers.ETag);
+    }
+
+    /// <summary>Reads a string member of an API response.</summary>
+    public static string Text(JsonObject body, string name) =>
+        body[name]?.GetValue<string>() ?? throw new JsonException($"The response has no '{name}': {body.ToJsonString()}");
+}
