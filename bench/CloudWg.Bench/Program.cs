@@ -1,4 +1,5 @@
 using CloudWg.Bench.Nftables;
+using CloudWg.Bench.Propagation;
 using CloudWg.Bench.Publishing;
 using CloudWg.Bench.WireGuard;
 
@@ -8,7 +9,9 @@ var benches = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.O
 {
     ["publish"] = PublishBench.RunAsync,
     ["wireguard"] = WireGuardBench.RunAsync,
+    ["footprint"] = AgentFootprintBench.RunAsync,
     ["nftables"] = NftablesBench.RunAsync,
+    ["propagation"] = PropagationBench.RunAsync,
 };
 
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))

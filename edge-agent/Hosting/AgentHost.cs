@@ -100,7 +100,7 @@ public static class AgentHost
             : new DisabledDriver("nftables", "CloudWg firewall management is off (DataPlane:Firewall = false)", d => d.Firewall.Rules.Count > 0));
         services.AddSingleton<IDataPlaneDriver>(sp => sp.GetRequiredService<IOptions<DataPlaneOptions>>().Value.CaddyAdminAddress is { Length: > 0 } admin
             ? new CaddyL4DataPlaneDriver(new CaddyAdminClient(admin))
-            : new DisabledDriver("caddy-l4", "L4 routes need Caddy with the layer4 app: set DataPlane:CaddyAdminAddress (e.g. unix//run/caddy/admin.sock)", d => d.L4.Servers.Count > 0));
+            : new DisabledDriver("caddy-l4", "L4 routes need Caddy with the layer4 app: set DataPlane:CaddyAdminAddress (e.g. unix//run/caddy/admin.sock)", d => d.L4.Servers.Any(s => s.Routes.Count > 0)));
     }
 
     private static void AddConfiguration(IConfigurationBuilder configuration, AgentHostSettings settings)
