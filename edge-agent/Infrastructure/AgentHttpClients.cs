@@ -1,3 +1,5 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
 using CloudWg.EdgeAgent.Enrollment;
 
 namespace CloudWg.EdgeAgent.Infrastructure;
@@ -44,7 +46,40 @@ public sealed class AgentHttpClients(NodeIdentityStore identity) : IDisposable
             handler.SslOptions.ClientCertificates = [certificate];
         }
 
+        if (identity?.GetTrustBundle()?.RootCertificatesPem is { Count: > 0 } roots)
+        {
+            // A control plane with a publicly trusted certificate (Azure's front end) passes the system check; one
+            // serving a fleet-CA certificate (an embedded or self-hosted control plane) chains to the root pinned at
+            // enrollment. Nothing else is accepted.
+            var pinned = new X509Certificate2Collection();
+            foreach (var pem in roots)
+            {
+                pinned.Add(X509Certificate2.CreateFromPem(pem));
+            }
+
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, chain, errors) =>
+                errors == SslPolicyErrors.None
+                || IsPinned(presented as X509Certificate2, errors, pinned, chain?.ChainElements.Select(e => e.Certificate));
+        }
+
         return new HttpClient(handler) { Timeout = RequestTimeout };
+    }
+
+    /// <summary>Whether <paramref name="presented"/> chains to one of the <paramref name="pinned"/> roots and names the host.</summary>
+    /// <param name="intermediates">Certificates the server sent with its own (the fleet CA).</param>
+    public static bool IsPinned(X509Certificate2? presented, SslPolicyErrors errors, X509Certificate2Collection pinned, IEnumerable<X509Certificate2>? intermediates = null)
+    {
+        if (presented is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch) || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
+        {
+            return false;
+        }
+
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.AddRange(pinned);
+        chain.ChainPolicy.ExtraStore.AddRange((intermediates ?? []).ToArray());
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(presented);
     }
 
     public void Dispose()
