@@ -25,7 +25,8 @@ describe('App', () => {
     });
     render(<App />);
     expect(await screen.findByText(/Your session ended/)).toBeInTheDocument();
-    expect(location.pathname).toBe('/login');
+    // The sign-in page renders first; the address follows in an effect.
+    await waitFor(() => expect(location.pathname).toBe('/login'));
     expect(new URLSearchParams(location.search).get('next')).toBe('/nodes?x=1');
     mockApi((method, url) => {
       if (url === '/api/auth/login' && method === 'POST') return { body: { mfaRequired: false } };
