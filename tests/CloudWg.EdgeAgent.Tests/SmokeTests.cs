@@ -1,7 +1,0 @@
-namespace CloudWg.EdgeAgent.Tests;
-
-public sealed class SmokeTests
-{
-    [Fact]
-    public void Builds() => Assert.Equal(1, CloudWg.Protocol.ProtocolInfo.CurrentSchema);
-}
