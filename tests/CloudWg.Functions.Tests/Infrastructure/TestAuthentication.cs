@@ -9,8 +9,8 @@ namespace CloudWg.Functions.Tests.Infrastructure;
 
 /// <summary>
 /// TEST-ONLY authentication: header <c>X-Test-User: alice;admin</c> authenticates as user alice with role admin.
-/// It stands in for real sessions until the auth branch lands; only <see cref="FleetApp"/> registers it, so swapping
-/// it for minted sessions is a change in one place.
+/// Fleet and PKI tests use it to reach admin endpoints without a login round trip (<see cref="FleetApp"/>, the PKI
+/// test app); the real session and token pipeline is covered by the Auth tests and the authorization matrix.
 /// </summary>
 public sealed class TestAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)

@@ -19,7 +19,7 @@ namespace CloudWg.Functions.Tests.Pki;
 /// <summary>
 /// The control plane on a real Kestrel HTTPS port on loopback (TestServer cannot do TLS, and agent endpoints need
 /// mutual TLS), with a fresh storage prefix and state directory, a <see cref="FakeTimeProvider"/> starting now, and
-/// the TEST-ONLY admin scheme of <see cref="TestAdminAuthentication"/>.
+/// the TEST-ONLY header scheme of <see cref="Infrastructure.TestAuthentication"/> (admins get the admin role).
 /// </summary>
 public sealed class PkiApp : WebApplicationFactory<Program>
 {
@@ -77,7 +77,7 @@ public sealed class PkiApp : WebApplicationFactory<Program>
         var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         if (admin is not null)
         {
-            client.DefaultRequestHeaders.Add(TestAdminAuthentication.Header, admin);
+            client.DefaultRequestHeaders.Add(Infrastructure.TestAuthentication.Header, $"{admin};{CloudWg.Functions.Auth.Roles.Admin}");
         }
 
         client.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
@@ -109,8 +109,8 @@ public sealed class PkiApp : WebApplicationFactory<Program>
         builder.ConfigureTestServices(s =>
         {
             s.AddSingleton<TimeProvider>(Time);
-            s.AddAuthentication(TestAdminAuthentication.SchemeName)
-                .AddScheme<AuthenticationSchemeOptions, TestAdminAuthentication>(TestAdminAuthentication.SchemeName, null);
+            s.AddAuthentication(Infrastructure.TestAuthentication.SchemeName)
+                .AddScheme<AuthenticationSchemeOptions, Infrastructure.TestAuthentication>(Infrastructure.TestAuthentication.SchemeName, null);
             services?.Invoke(s);
         });
     }
