@@ -39,6 +39,7 @@ public static class AuthenticationServiceCollectionExtensions
         services.AddSingleton<ApiTokenStore>();
         services.AddSingleton<TableRateLimiter>();
         services.AddSingleton<AuthPurger>();
+        services.AddSingleton<KeyVaultSetupToken>();
         services.AddSingleton<SetupTokenService>();
         services.AddHostedService<SetupBootstrapService>();
         return services;

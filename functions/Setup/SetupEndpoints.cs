@@ -46,7 +46,7 @@ public static class SetupEndpoints
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Token) || request.Token.Length > 200)
         {
-            errors["token"] = [$"Token is required: copy it from the file {SetupTokenService.FileName} in the control plane's state directory."];
+            errors["token"] = [$"Token is required: copy it from the file {SetupTokenService.FileName} in the control plane's state directory (in Azure: the Key Vault secret the deployment names)."];
         }
 
         if (AdminValidation.UsernameError(username) is { } usernameError)
@@ -69,7 +69,7 @@ public static class SetupEndpoints
             case SetupTokenCheck.Invalid:
                 await limiter.RecordFailureAsync(key, ct);
                 await audit.RecordAsync(context, "anonymous", "setup.owner.create", success: false, detail: "wrong or expired setup token");
-                return AuthResults.Invalid("token", $"The setup token is wrong or has expired; copy the current one from the file {SetupTokenService.FileName} in the control plane's state directory.");
+                return AuthResults.Invalid("token", $"The setup token is wrong or has expired; copy the current one from the file {SetupTokenService.FileName} in the control plane's state directory (in Azure: the Key Vault secret the deployment names).");
             case SetupTokenCheck.Used:
                 return Gone();
         }

@@ -10,9 +10,11 @@ namespace CloudWg.Functions.Setup;
 
 /// <summary>
 /// The one-time setup token: its SHA-256 lives in the <c>admins</c> table (row <c>meta/setup</c>), the token itself
-/// only in <c>&lt;state dir&gt;/setup-token</c> (0600) of the instance that made it.
+/// only in <c>&lt;state dir&gt;/setup-token</c> (0600) of the instance that made it — or, in Azure, in the Key Vault
+/// secret the deployment wrote (<see cref="KeyVaultSetupToken"/>), which is then the token.
 /// </summary>
-public sealed partial class SetupTokenService(AdminStore admins, StateDirectory state, TimeProvider time, IOptions<AuthOptions> options, ILogger<SetupTokenService> logger)
+public sealed partial class SetupTokenService(
+    AdminStore admins, StateDirectory state, KeyVaultSetupToken vault, TimeProvider time, IOptions<AuthOptions> options, ILogger<SetupTokenService> logger)
 {
     public const string FileName = "setup-token";
     private const string Row = "setup";
@@ -27,7 +29,15 @@ public sealed partial class SetupTokenService(AdminStore admins, StateDirectory 
         var table = await admins.TableAsync(cancellationToken);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(AdminStore.MetaPartition, Row, cancellationToken: cancellationToken);
         var now = time.GetUtcNow();
-        if (row.HasValue && row.Value!.GetBoolean("Used") != true && row.Value.GetDateTimeOffset("ExpiresAt") is { } expires && expires > now)
+        var fromVault = await vault.ReadAsync(cancellationToken);
+        if (fromVault is not null && row.HasValue && row.Value!.GetBoolean("Used") != true
+            && row.Value.GetDateTimeOffset("ExpiresAt") is { } vaultExpires && vaultExpires > now && TokenHashing.HashEquals(row.Value.GetString("Hash") ?? "", fromVault))
+        {
+            LogOnce($"vault:{vaultExpires:O}", () => LogTokenInVault(logger, vault.SecretName!, vaultExpires));
+            return;
+        }
+
+        if (fromVault is null && row.HasValue && row.Value!.GetBoolean("Used") != true && row.Value.GetDateTimeOffset("ExpiresAt") is { } expires && expires > now)
         {
             if (ReadLocal() is { } local && TokenHashing.HashEquals(row.Value.GetString("Hash") ?? "", local))
             {
@@ -42,13 +52,13 @@ public sealed partial class SetupTokenService(AdminStore admins, StateDirectory 
             }
         }
 
-        var token = TokenHashing.NewSecret();
+        var token = fromVault ?? TokenHashing.NewSecret();
         var entity = new TableEntity(AdminStore.MetaPartition, Row)
         {
             ["Hash"] = TokenHashing.Hash(token),
             ["CreatedAt"] = now,
             ["ExpiresAt"] = now + options.Value.SetupTokenLifetime,
-            ["Holder"] = holder,
+            ["Holder"] = fromVault is null ? holder : "key-vault",
             ["Used"] = false,
         };
         try
@@ -68,8 +78,14 @@ public sealed partial class SetupTokenService(AdminStore admins, StateDirectory 
             return;
         }
 
-        state.WriteSecret(FileName, Encoding.UTF8.GetBytes(token + "\n"));
         var expiresAt = now + options.Value.SetupTokenLifetime;
+        if (fromVault is not null)
+        {
+            LogOnce($"vault:{expiresAt:O}", () => LogTokenInVault(logger, vault.SecretName!, expiresAt));
+            return;
+        }
+
+        state.WriteSecret(FileName, Encoding.UTF8.GetBytes(token + "\n"));
         LogOnce($"file:{expiresAt:O}", () => LogTokenFile(logger, FilePath, expiresAt));
     }
 
@@ -142,6 +158,9 @@ public sealed partial class SetupTokenService(AdminStore admins, StateDirectory 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No admin exists yet. The setup token was made by {Holder} and is in that instance's state directory (valid until {ExpiresAt:u})")]
     private static partial void LogTokenElsewhere(ILogger logger, string holder, DateTimeOffset expiresAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No admin exists yet. The one-time setup token is Key Vault secret {SecretName} (valid until {ExpiresAt:u}); create the first owner with POST /api/setup")]
+    private static partial void LogTokenInVault(ILogger logger, string secretName, DateTimeOffset expiresAt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Setup is done; removed the setup token file {Path}")]
     private static partial void LogTokenRemoved(ILogger logger, string path);

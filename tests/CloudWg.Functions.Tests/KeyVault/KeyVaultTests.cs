@@ -169,6 +169,35 @@ public sealed class KeyVaultTests(AzuriteFixture azurite)
         Assert.False(File.Exists(Path.Combine(app.StateDirectory, CloudWg.Functions.Pki.LocalConfigSigningKeys.CurrentFile)));
     }
 
+    [Fact]
+    public async Task In_azure_the_setup_token_is_the_key_vault_secret_the_deployment_wrote_and_no_file_is_written()
+    {
+        await using var vault = await FakeKeyVault.StartAsync();
+        vault.Secrets["cloudwg-setup-token"] = "deployment-made-token-0123456789abcdef";
+        var settings = new Dictionary<string, string?>
+        {
+            ["CloudWg:KeyVaultUri"] = vault.VaultUri.AbsoluteUri,
+            ["CloudWg:KeyVault:DisableChallengeResourceVerification"] = "true",
+            ["CloudWg:SetupTokenSecretName"] = "cloudwg-setup-token",
+        };
+        await using var app = await new PkiApp(azurite.ConnectionString, settings, s =>
+        {
+            s.AddSingleton<TokenCredential>(new StaticTokenCredential());
+            s.AddSingleton(new KeyVaultTransport(vault.Transport));
+        }).StartAsync();
+        await app.Services.GetRequiredService<CloudWg.Functions.Setup.SetupTokenService>().EnsureTokenAsync(Ct);
+        using var anonymous = app.NewClient();
+
+        var wrong = await anonymous.PostAsJsonAsync("/api/setup", new { token = "guessed", username = "owner", password = "correct horse battery staple" }, Ct);
+        var right = await anonymous.PostAsJsonAsync("/api/setup", new { token = "deployment-made-token-0123456789abcdef", username = "owner", password = "correct horse battery staple" }, Ct);
+        var again = await anonymous.PostAsJsonAsync("/api/setup", new { token = "deployment-made-token-0123456789abcdef", username = "owner2", password = "correct horse battery staple" }, Ct);
+
+        Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, right.StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, again.StatusCode);
+        Assert.False(File.Exists(Path.Combine(app.StateDirectory, CloudWg.Functions.Setup.SetupTokenService.FileName)));
+    }
+
     private static KeyVaultOptions Options(FakeKeyVault vault) => new()
     {
         Uri = vault.VaultUri,
