@@ -1,6 +1,4 @@
 using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using CloudWg.Functions.Changes;
 using CloudWg.Functions.Nodes;
 using CloudWg.Functions.Pki;
@@ -58,12 +56,15 @@ public sealed partial class ReportIngestor(
         }
 
         var now = time.GetUtcNow();
-        var keys = (await certificates.ActiveCertificatesAsync(claimed, now, cancellationToken))
-            .Select(c => c.GetECDsaPublicKey())
-            .OfType<ECDsa>()
-            .Select(k => { using (k) { return Jwk.FromECDsa(k, Jwk.Thumbprint(k)); } })
-            .DistinctBy(k => k.Kid)
-            .ToList();
+        // Node certificates always carry the P-256 key of the node's CSR; the kid is its RFC 7638 thumbprint, as
+        // the agent's signer sets it.
+        var active = await certificates.ActiveCertificatesAsync(claimed, now, cancellationToken);
+        var keys = active.Select(c => Jwk.FromCertificate(c)).DistinctBy(k => k.Kid).ToList();
+        foreach (var certificate in active)
+        {
+            certificate.Dispose();
+        }
+
         if (keys.Count == 0)
         {
             return IngestOutcome.Rejected(ReportRejection.UnknownNode, "the node has no active certificate", claimed);
