@@ -17,6 +17,17 @@ public static class PkiServiceCollectionExtensions
     /// The certificate authority (Local or KeyVault by <c>CloudWg:Pki:Provider</c>), config-signing public keys, the
     /// certificate store, node SAS issuance, and Kestrel's HTTPS settings for agent mTLS.
     /// </summary>
+    /// <summary>The embedded default: config-signing keys as PEM files in the state directory, and publishing's signer over them.</summary>
+    public static IServiceCollection AddLocalConfigSigningKeys(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IConfigSigningKeys, LocalConfigSigningKeys>();
+        services.TryAddSingleton<ISigningKeys>(sp => new ConfigSigningKeysAdapter(
+            sp.GetRequiredService<IConfigSigningKeys>(),
+            _ => Task.FromResult<IJwsSigner>(EcdsaJwsSigner.LoadOrCreate(sp.GetRequiredService<Hosting.StateDirectory>().File(LocalConfigSigningKeys.CurrentFile))),
+            sp.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+
     public static IServiceCollection AddCloudWgPki(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCloudWgKeyVault();
@@ -45,11 +56,7 @@ public static class PkiServiceCollectionExtensions
         else
         {
             services.TryAddSingleton<ICertificateAuthority, LocalCertificateAuthority>();
-            services.TryAddSingleton<IConfigSigningKeys, LocalConfigSigningKeys>();
-            services.TryAddSingleton<ISigningKeys>(sp => new ConfigSigningKeysAdapter(
-                sp.GetRequiredService<IConfigSigningKeys>(),
-                _ => Task.FromResult<IJwsSigner>(EcdsaJwsSigner.LoadOrCreate(sp.GetRequiredService<Hosting.StateDirectory>().File(LocalConfigSigningKeys.CurrentFile))),
-                sp.GetRequiredService<TimeProvider>()));
+            services.AddLocalConfigSigningKeys();
         }
 
         services.TryAddSingleton<IStorageAccountKey>(sp =>

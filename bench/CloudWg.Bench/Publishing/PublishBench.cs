@@ -7,6 +7,7 @@ using CloudWg.Functions.FirewallRules;
 using CloudWg.Functions.Hosting;
 using CloudWg.Functions.Nodes;
 using CloudWg.Functions.Peers;
+using CloudWg.Functions.Pki;
 using CloudWg.Functions.Publishing;
 using CloudWg.Functions.Routes;
 using CloudWg.Functions.Storage;
@@ -86,7 +87,8 @@ public static class PublishBench
             .AddSingleton<IConfiguration>(configuration)
             .AddCloudWgStorage(configuration)
             .AddCloudWgFleet()
-            .AddCloudWgPublishing();
+            .AddCloudWgPublishing()
+            .AddLocalConfigSigningKeys();
         services.AddOptions<CloudWgOptions>().Configure(o => o.StateDirectory = state.FullName);
         services.AddSingleton<StateDirectory>();
         await using var provider = services.BuildServiceProvider();
