@@ -14,52 +14,22 @@ public sealed class AgentJourneyTests : IAsyncLifetime
     private const string NodeInterface = "cloudwg0";
     private const int ListenPort = 51820;
 
-    private readonly string root = Directory.CreateTempSubdirectory("cwg-e2e-").FullName;
-    private PersistentAzurite? storage;
-    private ControlPlane? controlPlane;
-    private NodeNetwork? network;
-    private Agent? agent;
+    private SystemStack? stack;
 
-    public async ValueTask InitializeAsync()
-    {
-        storage = new PersistentAzurite(Path.Combine(root, "azurite"));
-        controlPlane = new ControlPlane(storage, Path.Combine(root, "control-plane"));
-        network = await NodeNetwork.CreateAsync(root);
-        agent = new Agent(root, network);
-    }
+    public async ValueTask InitializeAsync() => stack = await SystemStack.CreateAsync("cwg-e2e-");
 
     public async ValueTask DisposeAsync()
     {
-        // Reverse order of dependence; every step runs even if an earlier one failed.
-        foreach (var step in new Func<ValueTask>?[] { agent is null ? null : agent.DisposeAsync, network is null ? null : network.DisposeAsync, controlPlane is null ? null : controlPlane.DisposeAsync, storage is null ? null : storage.DisposeAsync })
+        if (stack is not null)
         {
-            try
-            {
-                if (step is not null)
-                {
-                    await step();
-                }
-            }
-            catch (Exception e) when (e is InvalidOperationException or IOException or OperationCanceledException)
-            {
-                TestContext.Current.SendDiagnosticMessage("clean-up: " + e.Message);
-            }
-        }
-
-        try
-        {
-            Directory.Delete(root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A socket left by a killed daemon; the temp directory is harmless.
+            await stack.DisposeAsync();
         }
     }
 
     [Fact]
     public async Task Peer_lifecycle_reaches_the_node_and_the_node_survives_a_control_plane_outage()
     {
-        var (storage, controlPlane, network, agent) = (this.storage!, this.controlPlane!, this.network!, this.agent!);
+        var (storage, controlPlane, network, agent) = (stack!.Storage, stack.ControlPlane, stack.Network, stack.Agent);
         await storage.StartAsync();
         await controlPlane.StartAsync();
 

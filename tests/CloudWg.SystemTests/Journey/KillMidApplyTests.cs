@@ -17,51 +17,22 @@ public sealed class KillMidApplyTests : IAsyncLifetime
     private const int PeerCount = 1000;
     private const int Parallelism = 6;
 
-    private readonly string root = Directory.CreateTempSubdirectory("cwg-kill-").FullName;
-    private PersistentAzurite? storage;
-    private ControlPlane? controlPlane;
-    private NodeNetwork? network;
-    private Agent? agent;
+    private SystemStack? stack;
 
-    public async ValueTask InitializeAsync()
-    {
-        storage = new PersistentAzurite(Path.Combine(root, "azurite"));
-        controlPlane = new ControlPlane(storage, Path.Combine(root, "control-plane"));
-        network = await NodeNetwork.CreateAsync(root);
-        agent = new Agent(root, network);
-    }
+    public async ValueTask InitializeAsync() => stack = await SystemStack.CreateAsync("cwg-kill-");
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var step in new Func<ValueTask>?[] { agent is null ? null : agent.DisposeAsync, network is null ? null : network.DisposeAsync, controlPlane is null ? null : controlPlane.DisposeAsync, storage is null ? null : storage.DisposeAsync })
+        if (stack is not null)
         {
-            try
-            {
-                if (step is not null)
-                {
-                    await step();
-                }
-            }
-            catch (Exception e) when (e is InvalidOperationException or IOException or OperationCanceledException)
-            {
-                TestContext.Current.SendDiagnosticMessage("clean-up: " + e.Message);
-            }
-        }
-
-        try
-        {
-            Directory.Delete(root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A socket left by a killed daemon; the temp directory is harmless.
+            await stack.DisposeAsync();
         }
     }
 
     [Fact]
     public async Task Agent_killed_while_converging_on_many_peers_converges_after_restart()
     {
-        var (storage, controlPlane, network, agent) = (this.storage!, this.controlPlane!, this.network!, this.agent!);
+        var (storage, controlPlane, network, agent) = (stack!.Storage, stack.ControlPlane, stack.Network, stack.Agent);
         await storage.StartAsync();
         await controlPlane.StartAsync();
 

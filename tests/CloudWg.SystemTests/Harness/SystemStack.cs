@@ -1,0 +1,58 @@
+namespace CloudWg.SystemTests.Harness;
+
+/// <summary>
+/// Everything an end-to-end test runs, under one temp directory: a persistent Azurite, the control plane process,
+/// the node/client namespaces and the agent. Disposal runs in reverse order of dependence, every step even if an
+/// earlier one failed.
+/// </summary>
+public sealed class SystemStack : IAsyncDisposable
+{
+    private readonly string root;
+
+    private SystemStack(string root, NodeNetwork network)
+    {
+        this.root = root;
+        Storage = new PersistentAzurite(Path.Combine(root, "azurite"));
+        ControlPlane = new ControlPlane(Storage, Path.Combine(root, "control-plane"));
+        Network = network;
+        Agent = new Agent(root, network);
+    }
+
+    public PersistentAzurite Storage { get; }
+
+    public ControlPlane ControlPlane { get; }
+
+    public NodeNetwork Network { get; }
+
+    public Agent Agent { get; }
+
+    public static async Task<SystemStack> CreateAsync(string prefix)
+    {
+        var root = Directory.CreateTempSubdirectory(prefix).FullName;
+        return new SystemStack(root, await NodeNetwork.CreateAsync(root));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var step in new Func<ValueTask>[] { Agent.DisposeAsync, Network.DisposeAsync, ControlPlane.DisposeAsync, Storage.DisposeAsync })
+        {
+            try
+            {
+                await step();
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException or OperationCanceledException)
+            {
+                TestContext.Current.SendDiagnosticMessage("clean-up: " + e.Message);
+            }
+        }
+
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A socket left by a killed daemon; the temp directory is harmless.
+        }
+    }
+}
