@@ -26,6 +26,15 @@ public sealed class SystemStack : IAsyncDisposable
 
     public Agent Agent { get; }
 
+    /// <summary>Starts storage and the control plane and returns the one-time setup token it wrote.</summary>
+    public async Task<string> StartAndReadSetupTokenAsync()
+    {
+        await Storage.StartAsync();
+        await ControlPlane.StartAsync();
+        await Poll.UntilAsync("the setup token file", () => Task.FromResult(File.Exists(ControlPlane.SetupTokenFile)), diagnostics: ControlPlane.Log);
+        return (await File.ReadAllTextAsync(ControlPlane.SetupTokenFile, TestContext.Current.CancellationToken)).Trim();
+    }
+
     public static async Task<SystemStack> CreateAsync(string prefix)
     {
         var root = Directory.CreateTempSubdirectory(prefix).FullName;

@@ -30,13 +30,10 @@ public sealed class AgentJourneyTests : IAsyncLifetime
     public async Task Peer_lifecycle_reaches_the_node_and_the_node_survives_a_control_plane_outage()
     {
         var (storage, controlPlane, network, agent) = (stack!.Storage, stack.ControlPlane, stack.Network, stack.Agent);
-        await storage.StartAsync();
-        await controlPlane.StartAsync();
+        var setupToken = await stack.StartAndReadSetupTokenAsync();
 
         // An admin, through the real setup → login flow.
         using var api = new AdminApi(controlPlane.BaseUrl);
-        await Poll.UntilAsync("the setup token file", () => Task.FromResult(File.Exists(controlPlane.SetupTokenFile)), diagnostics: controlPlane.Log);
-        var setupToken = (await File.ReadAllTextAsync(controlPlane.SetupTokenFile, TestContext.Current.CancellationToken)).Trim();
         const string username = "owner";
         const string password = "correct horse battery staple 42";
         await api.SetupAndLoginAsync(setupToken, username, password);

@@ -33,12 +33,9 @@ public sealed class KillMidApplyTests : IAsyncLifetime
     public async Task Agent_killed_while_converging_on_many_peers_converges_after_restart()
     {
         var (storage, controlPlane, network, agent) = (stack!.Storage, stack.ControlPlane, stack.Network, stack.Agent);
-        await storage.StartAsync();
-        await controlPlane.StartAsync();
+        var setupToken = await stack.StartAndReadSetupTokenAsync();
 
         using var api = new AdminApi(controlPlane.BaseUrl);
-        await Poll.UntilAsync("the setup token file", () => Task.FromResult(File.Exists(controlPlane.SetupTokenFile)), diagnostics: controlPlane.Log);
-        var setupToken = (await File.ReadAllTextAsync(controlPlane.SetupTokenFile, TestContext.Current.CancellationToken)).Trim();
         await api.SetupAndLoginAsync(setupToken, "owner", "correct horse battery staple 42");
 
         // A /20 tunnel network: room for all the peers.
