@@ -228,9 +228,10 @@ public static class AuthEndpoints
         var id = AdminPrincipal.Id(context.User);
         var secret = TotpService.NewSecret();
         var expires = time.GetUtcNow() + options.Value.TotpSetupLifetime;
+        var cipher = await totp.CipherAsync(context.RequestAborted);
         var admin = await admins.UpdateAsync(id, a =>
         {
-            a.PendingTotpSecret = totp.Protect(a.Id, secret);
+            a.PendingTotpSecret = TotpService.Protect(cipher, a.Id, secret);
             a.PendingTotpExpiresAt = expires;
             return true;
         }, context.RequestAborted);
@@ -269,9 +270,10 @@ public static class AuthEndpoints
 
         var codes = TotpService.NewRecoveryCodes();
         var pendingMissing = false;
+        var cipher = await totp.CipherAsync(ct);
         var admin = await admins.UpdateAsync(id, a =>
         {
-            var secret = a.PendingTotpExpiresAt > time.GetUtcNow() ? totp.Unprotect(a.Id, a.PendingTotpSecret) : null;
+            var secret = a.PendingTotpExpiresAt > time.GetUtcNow() ? TotpService.Unprotect(cipher, a.Id, a.PendingTotpSecret) : null;
             pendingMissing = secret is null;
             if (secret is null || totp.Verify(secret, request.Code!) is not { } step)
             {
@@ -398,6 +400,7 @@ public static class AuthEndpoints
     private static async Task<(AdminEntity? Admin, bool UsedRecovery)> AcceptCodeAsync(AdminStore admins, TotpService totp, string id, string code, CancellationToken ct)
     {
         var recovery = TotpService.LooksLikeRecoveryCode(code);
+        var cipher = await totp.CipherAsync(ct);
         var admin = await admins.UpdateAsync(id, a =>
         {
             if (recovery)
@@ -413,7 +416,7 @@ public static class AuthEndpoints
                 return true;
             }
 
-            var secret = totp.Unprotect(a.Id, a.TotpSecret);
+            var secret = TotpService.Unprotect(cipher, a.Id, a.TotpSecret);
             if (secret is null || totp.Verify(secret, code) is not { } step || step <= a.LastTotpStep)
             {
                 return false;

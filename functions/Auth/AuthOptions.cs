@@ -58,10 +58,10 @@ public sealed class AuthOptions
     public bool TrustForwardedFor { get; set; }
 
     /// <summary>
-    /// Base64 of the 32-byte AES-256-GCM key that encrypts TOTP secrets at rest. Unset: a key file
-    /// <c>secrets.key</c> (0600) in the state directory, created on first use. In Azure, set it from Key Vault
-    /// (an app setting <c>@Microsoft.KeyVault(SecretUri=...)</c>) so every instance shares it and storage alone
-    /// never reveals a secret.
+    /// Base64 of the 32-byte AES-256-GCM key that encrypts TOTP secrets at rest, for a deployment that manages the key
+    /// itself. Unset (the normal case): with Key Vault configured, a data key wrapped by the Key Vault key
+    /// <c>cloudwg-data-kek</c> and stored in the admins table (<see cref="KeyVaultDataKeySource"/>); without it, a
+    /// key file <c>secrets.key</c> (0600) in the state directory, created on first use.
     /// </summary>
     [RegularExpression("^[A-Za-z0-9+/]{43}=$", ErrorMessage = "CloudWg:Auth:EncryptionKey must be the base64 of exactly 32 bytes.")]
     public string? EncryptionKey { get; set; }

@@ -3,6 +3,8 @@ using CloudWg.Functions.RateLimiting;
 using CloudWg.Functions.Setup;
 using CloudWg.Functions.Tokens;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace CloudWg.Functions.Auth;
 
@@ -31,6 +33,9 @@ public static class AuthenticationServiceCollectionExtensions
         services.AddSingleton<AuthTables>();
         services.AddSingleton<PasswordHasher>();
         services.AddSingleton<SecretProtector>();
+        services.TryAddSingleton<IDataKeySource>(sp => UseKeyVaultDataKey(sp)
+            ? ActivatorUtilities.CreateInstance<KeyVaultDataKeySource>(sp)
+            : ActivatorUtilities.CreateInstance<LocalDataKeySource>(sp));
         services.AddSingleton<TotpService>();
         services.AddSingleton<ClientAddress>();
         services.AddSingleton<AuthAudit>();
@@ -44,6 +49,14 @@ public static class AuthenticationServiceCollectionExtensions
         services.AddHostedService<SetupBootstrapService>();
         return services;
     }
+
+    /// <summary>
+    /// The Key Vault-wrapped data key whenever the app runs against Key Vault (Azure: no shared disk), unless an explicit
+    /// <see cref="AuthOptions.EncryptionKey"/> is configured; the state directory's key file otherwise.
+    /// </summary>
+    private static bool UseKeyVaultDataKey(IServiceProvider services) =>
+        string.IsNullOrEmpty(services.GetRequiredService<IOptions<AuthOptions>>().Value.EncryptionKey)
+        && KeyVault.KeyVaultServiceCollectionExtensions.VaultUri(services.GetRequiredService<IConfiguration>()) is not null;
 
     /// <summary>Authentication, then the CSRF header check for cookie-authenticated writes. Call before <c>UseAuthorization</c>.</summary>
     public static IApplicationBuilder UseCloudWgAuthentication(this IApplicationBuilder app) =>

@@ -14,10 +14,13 @@ public sealed class TotpService(SecretProtector protector, TimeProvider time)
 
     public static byte[] NewSecret() => KeyGeneration.GenerateRandomKey(20);
 
-    public string Protect(string adminId, byte[] secret) => protector.Protect(secret, Purpose(adminId));
+    /// <summary>The cipher for seeds; fetch it before an update callback (it may call Key Vault the first time).</summary>
+    public ValueTask<SecretCipher> CipherAsync(CancellationToken cancellationToken) => protector.CipherAsync(cancellationToken);
 
-    public byte[]? Unprotect(string adminId, string? protectedSecret) =>
-        protectedSecret is null ? null : protector.Unprotect(protectedSecret, Purpose(adminId));
+    public static string Protect(SecretCipher cipher, string adminId, byte[] secret) => cipher.Protect(secret, Purpose(adminId));
+
+    public static byte[]? Unprotect(SecretCipher cipher, string adminId, string? protectedSecret) =>
+        protectedSecret is null ? null : cipher.Unprotect(protectedSecret, Purpose(adminId));
 
     /// <summary>The time step <paramref name="code"/> matches (now ±1 step), or null.</summary>
     public long? Verify(byte[] secret, string code)

@@ -26,6 +26,12 @@ public sealed class KeyVaultOptions
     /// <summary>Key name of the previous config-signing key right after a rotation's switch (ROTATION.md); empty otherwise.</summary>
     public string? PreviousConfigSigningKeyName { get; set; }
 
+    /// <summary>
+    /// Key name of the RSA key-encryption key that wraps the data key protecting TOTP secrets at rest (wrapKey/unwrapKey
+    /// only). The deployment creates it (infra/bicep/modules/keyvault.bicep); the app never creates keys.
+    /// </summary>
+    public string DataKeyWrappingKeyName { get; set; } = "cloudwg-data-kek";
+
     /// <summary>OAuth scope of Key Vault tokens; differs in sovereign clouds.</summary>
     public string Scope { get; set; } = "https://vault.azure.net/.default";
 

@@ -9,11 +9,14 @@ namespace CloudWg.Functions.KeyVault;
 
 /// <summary>
 /// The Key Vault REST operations the Keys and Secrets SDKs would offer (unavailable here): get/create an EC key,
-/// <c>sign</c> (ES256 over a SHA-256 digest, raw r‖s) and get a secret. Runs over Azure.Core's pipeline with a bearer
+/// <c>sign</c> (ES256 over a SHA-256 digest, raw r‖s), <c>wrapkey</c>/<c>unwrapkey</c> (RSA-OAEP-256) and get a secret. Runs over Azure.Core's pipeline with a bearer
 /// token from the app's credential, so retries, logging redaction and token caching match the other SDK clients.
 /// </summary>
 public sealed class KeyVaultRestClient
 {
+    /// <summary>The key-wrapping algorithm: RSA-OAEP with SHA-256 (the one Key Vault recommends for new keys).</summary>
+    public const string WrapAlgorithm = "RSA-OAEP-256";
+
     private readonly HttpPipeline pipeline;
     private readonly KeyVaultOptions options;
 
@@ -70,6 +73,43 @@ public sealed class KeyVaultRestClient
         return ParseSignature(Ensure(message.Response));
     }
 
+    /// <summary>The identifier (versioned kid URL) of the current version of key <paramref name="name"/>, of any type; null when it does not exist.</summary>
+    public async Task<Uri?> GetKeyIdAsync(string name, CancellationToken cancellationToken = default)
+    {
+        using var message = Create(RequestMethod.Get, $"keys/{Uri.EscapeDataString(name)}", null);
+        await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        if (message.Response.Status == 404)
+        {
+            return null;
+        }
+
+        using var document = Ensure(message.Response);
+        return new Uri(document.RootElement.GetProperty("key").GetProperty("kid").GetString() ?? throw new InvalidOperationException($"Key Vault key {name} without kid."));
+    }
+
+    /// <summary>
+    /// Encrypts a small symmetric key with RSA-OAEP-256 under key version <paramref name="keyId"/>; returns the wrapped
+    /// bytes and the exact key version that wrapped them (unwrap must use that one).
+    /// </summary>
+    public async Task<(Uri KeyId, byte[] Wrapped)> WrapKeyAsync(Uri keyId, byte[] key, CancellationToken cancellationToken = default)
+    {
+        using var message = Create(RequestMethod.Post, Operation(keyId, "wrapkey"), new JsonObject { ["alg"] = WrapAlgorithm, ["value"] = Base64Url.Encode(key) });
+        await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        using var document = Ensure(message.Response);
+        var wrapped = Base64Url.Decode(document.RootElement.GetProperty("value").GetString() ?? "");
+        var usedKid = document.RootElement.TryGetProperty("kid", out var kid) && kid.GetString() is { Length: > 0 } k ? new Uri(k) : keyId;
+        return (usedKid, wrapped);
+    }
+
+    /// <summary>Decrypts what <see cref="WrapKeyAsync"/> produced, with the key version named in <paramref name="keyId"/>.</summary>
+    public async Task<byte[]> UnwrapKeyAsync(Uri keyId, byte[] wrapped, CancellationToken cancellationToken = default)
+    {
+        using var message = Create(RequestMethod.Post, Operation(keyId, "unwrapkey"), new JsonObject { ["alg"] = WrapAlgorithm, ["value"] = Base64Url.Encode(wrapped) });
+        await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        using var document = Ensure(message.Response);
+        return Base64Url.Decode(document.RootElement.GetProperty("value").GetString() ?? "");
+    }
+
     /// <summary>The current value of secret <paramref name="name"/>.</summary>
     public async Task<string> GetSecretAsync(string name, CancellationToken cancellationToken = default)
     {
@@ -88,8 +128,10 @@ public sealed class KeyVaultRestClient
         }
 
         var body = new JsonObject { ["alg"] = "ES256", ["value"] = Base64Url.Encode(digest) };
-        return Create(RequestMethod.Post, new Uri(keyId.AbsoluteUri.TrimEnd('/') + "/sign"), body);
+        return Create(RequestMethod.Post, Operation(keyId, "sign"), body);
     }
+
+    private static Uri Operation(Uri keyId, string operation) => new(keyId.AbsoluteUri.TrimEnd('/') + "/" + operation);
 
     private HttpMessage Create(RequestMethod method, string path, JsonObject? body) =>
         Create(method, new Uri(VaultUri, path), body);

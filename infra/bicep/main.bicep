@@ -81,6 +81,9 @@ var containerNames = [
 
 var storageKeySecretName = 'cloudwg-storage-account-key'
 var setupTokenSecretName = 'cloudwg-setup-token'
+// Key Vault keys the deployment creates (the app may use them, never create them).
+var configSigningKeyName = 'cloudwg-config-signing'
+var dataKeyWrappingKeyName = 'cloudwg-data-kek'
 
 var prefix = toLower(namePrefix)
 var suffix = uniqueString(subscription().id, resourceGroup().id, prefix)
@@ -151,6 +154,8 @@ module keyVault 'modules/keyvault.bicep' = {
     storageKeySecretName: storageKeySecretName
     setupTokenSecretName: setupTokenSecretName
     setupToken: setupToken
+    configSigningKeyName: configSigningKeyName
+    dataKeyWrappingKeyName: dataKeyWrappingKeyName
   }
 }
 
@@ -171,6 +176,8 @@ module functionApp 'modules/functionapp.bicep' = {
     keyVaultUri: keyVault.outputs.keyVaultUri
     storageKeySecretName: storageKeySecretName
     setupTokenSecretName: setupTokenSecretName
+    configSigningKeyName: configSigningKeyName
+    dataKeyWrappingKeyName: dataKeyWrappingKeyName
     appInsightsName: appInsightsName
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB

@@ -35,6 +35,12 @@ param storageKeySecretName string
 @description('Secret name for the one-time setup token.')
 param setupTokenSecretName string
 
+@description('Key Vault key that signs desired states.')
+param configSigningKeyName string
+
+@description('Key Vault key that wraps the TOTP data key.')
+param dataKeyWrappingKeyName string
+
 @description('Application Insights component name.')
 param appInsightsName string
 
@@ -165,6 +171,14 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'CloudWg__SetupTokenSecretName'
           value: setupTokenSecretName
+        }
+        {
+          name: 'CloudWg__KeyVault__ConfigSigningKeyName'
+          value: configSigningKeyName
+        }
+        {
+          name: 'CloudWg__KeyVault__DataKeyWrappingKeyName'
+          value: dataKeyWrappingKeyName
         }
         {
           name: 'CloudWg__BehindFunctionsFrontEnd'

@@ -1,4 +1,5 @@
-// Key Vault for the CA keys, the config-signing key and the few secrets the app needs.
+// Key Vault for the CA keys, the config-signing key, the key that wraps the TOTP data key, and the
+// few secrets the app needs.
 // RBAC only (no access policies), soft delete and purge protection: a deleted CA or signing key
 // must be recoverable and must not be purgeable by a compromised operator account.
 
@@ -18,6 +19,12 @@ param storageKeySecretName string
 
 @description('Secret name for the one-time setup token.')
 param setupTokenSecretName string
+
+@description('Name of the EC P-256 key that signs desired states (ES256).')
+param configSigningKeyName string
+
+@description('Name of the RSA key that wraps the data key encrypting TOTP secrets at rest.')
+param dataKeyWrappingKeyName string
 
 @description('The one-time setup token for the first owner account.')
 @secure()
@@ -61,6 +68,44 @@ resource setupTokenSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   properties: {
     value: setupToken
     contentType: 'cloudwg-setup-token'
+  }
+}
+
+// Keys the app uses but may not create: its identity holds Key Vault Crypto User, which can use
+// keys (sign, wrap, unwrap) but not create them. ARM creates a vaults/keys resource only when the
+// key does not exist yet: redeploying never adds a version, so signatures and wrapped data stay
+// valid across upgrades. Both are non-exportable; each allows only the operations it is for.
+resource configSigningKey 'Microsoft.KeyVault/vaults/keys@2023-07-01' = {
+  parent: vault
+  name: configSigningKeyName
+  properties: {
+    kty: 'EC'
+    curveName: 'P-256'
+    keyOps: [
+      'sign'
+      'verify'
+    ]
+    attributes: {
+      enabled: true
+      exportable: false
+    }
+  }
+}
+
+resource dataKeyWrappingKey 'Microsoft.KeyVault/vaults/keys@2023-07-01' = {
+  parent: vault
+  name: dataKeyWrappingKeyName
+  properties: {
+    kty: 'RSA'
+    keySize: 3072
+    keyOps: [
+      'wrapKey'
+      'unwrapKey'
+    ]
+    attributes: {
+      enabled: true
+      exportable: false
+    }
   }
 }
 

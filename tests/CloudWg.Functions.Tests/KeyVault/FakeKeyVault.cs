@@ -19,8 +19,15 @@ namespace CloudWg.Functions.Tests.KeyVault;
 /// An in-test Key Vault: HTTPS on loopback with a self-signed certificate, Key Vault's bearer challenge (401 with
 /// <c>WWW-Authenticate: Bearer authorization=..., resource=...</c>) for requests without the expected token, and the REST
 /// subset CloudWg uses — create certificate (issuer Self or Unknown, reuse_key), get pending operation, merge, get
-/// certificate, create/get key, sign, get secret — with real P-256 keys and real ECDSA signatures.
+/// certificate, create/get key, sign, wrapkey/unwrapkey, get secret — with real P-256 and RSA keys, real ECDSA
+/// signatures and real RSA-OAEP-256.
 /// </summary>
+/// <remarks>
+/// <see cref="EnforceAppRoles"/> makes it answer like a vault where the caller holds exactly the roles the deployment
+/// gives the function app (Key Vault Crypto User, Certificates Officer, Secrets User): creating keys is forbidden,
+/// which is how infra/bicep/modules/roles.bicep is kept honest. <see cref="DeployKey"/> stands in for the deployment's
+/// <c>Microsoft.KeyVault/vaults/keys</c> resources (created once, never re-versioned by a redeploy).
+/// </remarks>
 public sealed class FakeKeyVault : IAsyncDisposable
 {
     public const string Token = "fake-key-vault-token";
@@ -48,6 +55,56 @@ public sealed class FakeKeyVault : IAsyncDisposable
 
     /// <summary>Sign operations performed so far.</summary>
     public int Signatures => Volatile.Read(ref signatures);
+
+    /// <summary>Answer 403 ForbiddenByRbac to what the function app's roles do not allow (key creation).</summary>
+    public bool EnforceAppRoles { get; set; }
+
+    /// <summary>Key operations performed so far, by operation ("sign", "wrapkey", "unwrapkey", "create").</summary>
+    public ConcurrentDictionary<string, int> Operations { get; } = new();
+
+    /// <summary>What a Bicep <c>vaults/keys</c> resource does: create the key's first version unless the key exists.</summary>
+    public void DeployKey(string name, string kty, params string[] keyOps)
+    {
+        lock (gate)
+        {
+            if (!keys.ContainsKey(name))
+            {
+                keys[name] = [NewVersion(kty, keyOps)];
+            }
+        }
+    }
+
+    /// <summary>A new current version of key <paramref name="name"/> (same type and operations), as <c>az keyvault key rotate</c> makes.</summary>
+    public string RotateKey(string name)
+    {
+        lock (gate)
+        {
+            var versions = keys[name];
+            var next = NewVersion(versions[^1].Kty, versions[^1].Ops);
+            versions.Add(next);
+            return next.Version;
+        }
+    }
+
+    /// <summary>Disables one key version: every operation with it fails from now on.</summary>
+    public void DisableKeyVersion(string name, string version)
+    {
+        lock (gate)
+        {
+            var versions = keys[name];
+            var index = versions.FindIndex(v => v.Version == version);
+            versions[index] = versions[index] with { Enabled = false };
+        }
+    }
+
+    /// <summary>The version ids of key <paramref name="name"/>, oldest first.</summary>
+    public IReadOnlyList<string> KeyVersions(string name)
+    {
+        lock (gate)
+        {
+            return keys.TryGetValue(name, out var versions) ? [.. versions.Select(v => v.Version)] : [];
+        }
+    }
 
     /// <summary>A transport that trusts exactly this vault's TLS certificate.</summary>
     public HttpPipelineTransport Transport => new HttpClientTransport(new SocketsHttpHandler
@@ -112,6 +169,8 @@ public sealed class FakeKeyVault : IAsyncDisposable
         web.MapGet("/keys/{name}", GetKey);
         web.MapGet("/keys/{name}/{version}", GetKey);
         web.MapPost("/keys/{name}/{version}/sign", Sign);
+        web.MapPost("/keys/{name}/{version}/wrapkey", (string name, string version, HttpRequest request) => WrapOrUnwrap(name, version, "wrapkey", request));
+        web.MapPost("/keys/{name}/{version}/unwrapkey", (string name, string version, HttpRequest request) => WrapOrUnwrap(name, version, "unwrapkey", request));
         web.MapGet("/secrets/{name}", (string name) => Secrets.TryGetValue(name, out var value)
             ? Results.Json(new { value, id = $"{VaultUri}secrets/{name}/1" })
             : NotFound("SecretNotFound", name));
@@ -133,9 +192,9 @@ public sealed class FakeKeyVault : IAsyncDisposable
         {
             var version = Guid.NewGuid().ToString("N");
             var key = (bool?)keyProps["reuse_key"] == true && keys.TryGetValue(name, out var existing) && existing.Count > 0
-                ? existing[^1].Key
+                ? (ECDsa)existing[^1].Key
                 : ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            keys.GetOrAdd(name, _ => []).Add(new KeyVersion(version, key));
+            keys.GetOrAdd(name, _ => []).Add(new KeyVersion(version, key, "EC", ["sign", "verify"]));
             var state = certificates.GetOrAdd(name, _ => new CertificateState());
             state.Policy = policy.DeepClone();
             if (issuer == "Self")
@@ -177,7 +236,7 @@ public sealed class FakeKeyVault : IAsyncDisposable
             }
 
             using var merged = X509CertificateLoader.LoadCertificate(chain[0]);
-            var key = keys[name].Single(k => k.Version == operation.Version).Key;
+            var key = (ECDsa)keys[name].Single(k => k.Version == operation.Version).Key;
             if (!merged.PublicKey.ExportSubjectPublicKeyInfo().SequenceEqual(key.ExportSubjectPublicKeyInfo()))
             {
                 return Results.Json(new { error = new { code = "BadParameter", message = "Public key of the certificate does not match the pending request." } }, statusCode: 400);
@@ -203,14 +262,30 @@ public sealed class FakeKeyVault : IAsyncDisposable
         }
     }
 
-    private IResult CreateKey(string name)
+    private async Task<IResult> CreateKey(string name, HttpRequest request)
     {
+        Operations.AddOrUpdate("create", 1, (_, n) => n + 1);
+        if (EnforceAppRoles)
+        {
+            return Results.Json(new
+            {
+                error = new
+                {
+                    code = "Forbidden",
+                    message = "Caller is not authorized to perform action on resource. Action: 'Microsoft.KeyVault/vaults/keys/create/action'",
+                    innererror = new { code = "ForbiddenByRbac" },
+                },
+            }, statusCode: 403);
+        }
+
+        var body = request.ContentLength is > 0 ? await JsonNode.ParseAsync(request.Body) : null;
+        var kty = (string?)body?["kty"] ?? "EC";
+        var ops = body?["key_ops"]?.AsArray().Select(o => (string)o!).ToArray() ?? (kty == "RSA" ? ["wrapKey", "unwrapKey"] : ["sign", "verify"]);
         lock (gate)
         {
-            var version = Guid.NewGuid().ToString("N");
-            var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            keys.GetOrAdd(name, _ => []).Add(new KeyVersion(version, key));
-            return Results.Json(KeyJson(name, version, key));
+            var created = NewVersion(kty, ops);
+            keys.GetOrAdd(name, _ => []).Add(created);
+            return Results.Json(KeyJson(name, created));
         }
     }
 
@@ -219,7 +294,7 @@ public sealed class FakeKeyVault : IAsyncDisposable
         lock (gate)
         {
             var found = Find(name, version);
-            return found is null ? NotFound("KeyNotFound", name) : Results.Json(KeyJson(name, found.Version, found.Key));
+            return found is null ? NotFound("KeyNotFound", name) : Results.Json(KeyJson(name, found));
         }
     }
 
@@ -248,10 +323,69 @@ public sealed class FakeKeyVault : IAsyncDisposable
             return NotFound("KeyNotFound", name);
         }
 
+        if (Refuse(found, "sign") is { } refused)
+        {
+            return refused;
+        }
+
         Interlocked.Increment(ref signatures);
-        var signature = found.Key.SignHash(digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+        Operations.AddOrUpdate("sign", 1, (_, n) => n + 1);
+        var signature = ((ECDsa)found.Key).SignHash(digest, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         return Results.Json(new { kid = $"{VaultUri}keys/{name}/{found.Version}", value = System.Buffers.Text.Base64Url.EncodeToString(signature) });
     }
+
+    private async Task<IResult> WrapOrUnwrap(string name, string version, string operation, HttpRequest request)
+    {
+        var body = (await JsonNode.ParseAsync(request.Body))!;
+        if ((string?)body["alg"] != "RSA-OAEP-256")
+        {
+            return Results.Json(new { error = new { code = "BadParameter", message = "Only RSA-OAEP-256 is faked." } }, statusCode: 400);
+        }
+
+        KeyVersion? found;
+        lock (gate)
+        {
+            found = Find(name, version);
+        }
+
+        if (found is null)
+        {
+            return NotFound("KeyNotFound", name);
+        }
+
+        if (Refuse(found, operation == "wrapkey" ? "wrapKey" : "unwrapKey") is { } refused)
+        {
+            return refused;
+        }
+
+        var value = System.Buffers.Text.Base64Url.DecodeFromChars((string)body["value"]!);
+        var rsa = (RSA)found.Key;
+        byte[] result;
+        try
+        {
+            result = operation == "wrapkey" ? rsa.Encrypt(value, RSAEncryptionPadding.OaepSHA256) : rsa.Decrypt(value, RSAEncryptionPadding.OaepSHA256);
+        }
+        catch (CryptographicException)
+        {
+            return Results.Json(new { error = new { code = "BadParameter", message = "The value could not be unwrapped with this key." } }, statusCode: 400);
+        }
+
+        Operations.AddOrUpdate(operation, 1, (_, n) => n + 1);
+        return Results.Json(new { kid = $"{VaultUri}keys/{name}/{found.Version}", value = System.Buffers.Text.Base64Url.EncodeToString(result) });
+    }
+
+    private static IResult? Refuse(KeyVersion key, string operation) =>
+        !key.Enabled
+            ? Results.Json(new { error = new { code = "Forbidden", message = $"Operation {operation} is not allowed on a disabled key." } }, statusCode: 403)
+            : !key.Ops.Contains(operation)
+                ? Results.Json(new { error = new { code = "Forbidden", message = $"Operation {operation} is not permitted on this key." } }, statusCode: 403)
+                : null;
+
+    private static KeyVersion NewVersion(string kty, string[] ops) => new(
+        Guid.NewGuid().ToString("N"),
+        kty == "RSA" ? RSA.Create(3072) : ECDsa.Create(ECCurve.NamedCurves.nistP256),
+        kty,
+        ops);
 
     private KeyVersion? Find(string name, string? version) =>
         keys.TryGetValue(name, out var versions) && versions.Count > 0
@@ -305,28 +439,35 @@ public sealed class FakeKeyVault : IAsyncDisposable
         };
     }
 
-    private JsonObject KeyJson(string name, string version, ECDsa key)
+    private JsonObject KeyJson(string name, KeyVersion version)
     {
-        var parameters = key.ExportParameters(false);
+        var key = new JsonObject { ["kid"] = $"{VaultUri}keys/{name}/{version.Version}", ["kty"] = version.Kty };
+        if (version.Key is RSA rsa)
+        {
+            var parameters = rsa.ExportParameters(false);
+            key["n"] = System.Buffers.Text.Base64Url.EncodeToString(parameters.Modulus);
+            key["e"] = System.Buffers.Text.Base64Url.EncodeToString(parameters.Exponent);
+        }
+        else
+        {
+            var parameters = ((ECDsa)version.Key).ExportParameters(false);
+            key["crv"] = "P-256";
+            key["x"] = System.Buffers.Text.Base64Url.EncodeToString(parameters.Q.X);
+            key["y"] = System.Buffers.Text.Base64Url.EncodeToString(parameters.Q.Y);
+        }
+
+        key["key_ops"] = new JsonArray([.. version.Ops.Select(o => JsonValue.Create(o))]);
         return new JsonObject
         {
-            ["key"] = new JsonObject
-            {
-                ["kid"] = $"{VaultUri}keys/{name}/{version}",
-                ["kty"] = "EC",
-                ["crv"] = "P-256",
-                ["x"] = System.Buffers.Text.Base64Url.EncodeToString(parameters.Q.X),
-                ["y"] = System.Buffers.Text.Base64Url.EncodeToString(parameters.Q.Y),
-                ["key_ops"] = new JsonArray("sign", "verify"),
-            },
-            ["attributes"] = new JsonObject { ["enabled"] = true, ["exportable"] = false },
+            ["key"] = key,
+            ["attributes"] = new JsonObject { ["enabled"] = version.Enabled, ["exportable"] = false },
         };
     }
 
     private static IResult NotFound(string code, string name) =>
         Results.Json(new { error = new { code, message = $"{name} was not found in this fake vault." } }, statusCode: 404);
 
-    private sealed record KeyVersion(string Version, ECDsa Key);
+    private sealed record KeyVersion(string Version, AsymmetricAlgorithm Key, string Kty, string[] Ops, bool Enabled = true);
 
     private sealed record CertificateVersion(string Version, byte[] Der);
 

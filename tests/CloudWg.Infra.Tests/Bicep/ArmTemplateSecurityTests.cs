@@ -138,6 +138,40 @@ public sealed partial class ArmTemplateSecurityTests
     }
 
     [Fact]
+    public void TheKeysTheAppUsesAreCreatedByTheDeploymentNonExportableWithOnlyTheirOperations()
+    {
+        // The app's identity holds Key Vault Crypto User, which cannot create keys: the deployment must.
+        var keys = _template.OfType("Microsoft.KeyVault/vaults/keys").ToDictionary(k => (string)k.Properties["kty"]!);
+        Assert.Equal(["EC", "RSA"], keys.Keys.Order());
+
+        var signing = keys["EC"].Properties;
+        Assert.Equal("P-256", (string?)signing["curveName"]);
+        Assert.Equal(["sign", "verify"], signing["keyOps"]!.AsArray().Select(o => (string)o!));
+        Assert.False((bool)signing["attributes"]!["exportable"]!);
+
+        var wrapping = keys["RSA"].Properties;
+        Assert.True((int)wrapping["keySize"]! >= 3072);
+        Assert.Equal(["wrapKey", "unwrapKey"], wrapping["keyOps"]!.AsArray().Select(o => (string)o!));
+        Assert.False((bool)wrapping["attributes"]!["exportable"]!);
+
+        // The app is told the names of exactly these keys, from the same variables.
+        Assert.Contains("parameters('configSigningKeyName')", keys["EC"].Resource["name"]!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("parameters('dataKeyWrappingKeyName')", keys["RSA"].Resource["name"]!.ToString(), StringComparison.Ordinal);
+        var settings = _template.Single("Microsoft.Web/sites").Properties["siteConfig"]!["appSettings"]!.AsArray()
+            .ToDictionary(s => (string)s!["name"]!, s => s!["value"]!.ToString());
+        Assert.Equal("[parameters('configSigningKeyName')]", settings["CloudWg__KeyVault__ConfigSigningKeyName"]);
+        Assert.Equal("[parameters('dataKeyWrappingKeyName')]", settings["CloudWg__KeyVault__DataKeyWrappingKeyName"]);
+        foreach (var parameter in new[] { "configSigningKeyName", "dataKeyWrappingKeyName" })
+        {
+            Assert.Equal($"[variables('{parameter}')]", _template.ModuleParameter("keyvault", parameter));
+            Assert.Equal(_template.ModuleParameter("keyvault", parameter), _template.ModuleParameter("functionapp", parameter));
+        }
+
+        Assert.Equal("cloudwg-config-signing", (string?)_template.Root["variables"]!["configSigningKeyName"]);
+        Assert.Equal("cloudwg-data-kek", (string?)_template.Root["variables"]!["dataKeyWrappingKeyName"]);
+    }
+
+    [Fact]
     public void RoleAssignmentsAreExactlyTheLeastPrivilegeSetScopedToResources()
     {
         var assignments = _template.OfType("Microsoft.Authorization/roleAssignments")
