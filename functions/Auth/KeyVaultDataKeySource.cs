@@ -63,7 +63,7 @@ public sealed class KeyVaultDataKeySource(
             {
                 var entity = row.Value!;
                 var wrappedBy = new Uri(entity.GetString("KeyId") ?? throw new InvalidOperationException($"admins/meta/{Row} has no KeyId."));
-                var unwrapped = await vault.UnwrapKeyAsync(wrappedBy, entity.GetBinary("WrappedKey") ?? [], cancellationToken).ConfigureAwait(false);
+                var unwrapped = await VaultAsync(() => vault.UnwrapKeyAsync(wrappedBy, entity.GetBinary("WrappedKey") ?? [], cancellationToken)).ConfigureAwait(false);
                 if (unwrapped.Length != 32)
                 {
                     throw new InvalidOperationException($"The data key in admins/meta/{Row} unwrapped to {unwrapped.Length} bytes; expected 32.");
@@ -78,7 +78,7 @@ public sealed class KeyVaultDataKeySource(
             }
 
             var created = RandomNumberGenerator.GetBytes(32);
-            var (kid, wrapped) = await vault.WrapKeyAsync(current, created, cancellationToken).ConfigureAwait(false);
+            var (kid, wrapped) = await VaultAsync(() => vault.WrapKeyAsync(current, created, cancellationToken)).ConfigureAwait(false);
             try
             {
                 await table.AddEntityAsync(Entity(kid, wrapped), cancellationToken).ConfigureAwait(false);
@@ -93,7 +93,7 @@ public sealed class KeyVaultDataKeySource(
 
     private async Task RewrapAsync(TableClient table, TableEntity entity, Uri current, byte[] dataKey, CancellationToken cancellationToken)
     {
-        var (kid, wrapped) = await vault.WrapKeyAsync(current, dataKey, cancellationToken).ConfigureAwait(false);
+        var (kid, wrapped) = await VaultAsync(() => vault.WrapKeyAsync(current, dataKey, cancellationToken)).ConfigureAwait(false);
         var replacement = Entity(kid, wrapped);
         replacement["CreatedAt"] = entity.GetDateTimeOffset("CreatedAt") ?? time.GetUtcNow();
         try
@@ -109,10 +109,27 @@ public sealed class KeyVaultDataKeySource(
     private async Task<Uri> CurrentKeyIdAsync(CancellationToken cancellationToken)
     {
         var name = options.Value.DataKeyWrappingKeyName;
-        return await vault.GetKeyIdAsync(name, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException(
+        return await VaultAsync(() => vault.GetKeyIdAsync(name, cancellationToken)).ConfigureAwait(false)
+            ?? throw new DataKeyUnavailableException(
                 $"Key Vault key '{name}' does not exist. The deployment creates it (infra/bicep/modules/keyvault.bicep); " +
                 "set CloudWg:KeyVault:DataKeyWrappingKeyName if yours has another name.");
+    }
+
+    /// <summary>A Key Vault call whose refusal (role missing or not yet propagated, key disabled) becomes an operator-readable error.</summary>
+    private async Task<T> VaultAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status is 401 or 403)
+        {
+            throw new DataKeyUnavailableException(
+                $"Key Vault refused the operation with key '{options.Value.DataKeyWrappingKeyName}' ({e.ErrorCode ?? "HTTP " + e.Status}). " +
+                "The function app's identity needs Key Vault Crypto User on the vault (infra/bicep/modules/roles.bicep; new role " +
+                "assignments take a few minutes), and the key version that wrapped the data key must stay enabled.",
+                e);
+        }
     }
 
     private TableEntity Entity(Uri kid, byte[] wrapped) => new(AdminStore.MetaPartition, Row)

@@ -6,12 +6,30 @@ namespace CloudWg.Functions.Hosting;
 /// <summary>
 /// Storage that cannot be reached (network failure, or tables not created yet on a fresh account) is the caller's
 /// cue to retry, not a server bug: answer 503 problem+json with Retry-After instead of 500. Every handler is safe to
-/// retry (DESIGN §1.3).
+/// retry (DESIGN §1.3). The same for the Key Vault-held data key of TOTP secrets, whose message tells the operator
+/// what to fix.
 /// </summary>
 public sealed partial class StorageUnavailableExceptionHandler(IProblemDetailsService problems, ILogger<StorageUnavailableExceptionHandler> logger) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
+        if (exception is Auth.DataKeyUnavailableException keyUnavailable && !httpContext.Response.HasStarted)
+        {
+            LogKeyUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, keyUnavailable.Message);
+            httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                Exception = exception,
+                ProblemDetails =
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Title = "Encryption key unavailable",
+                    Detail = keyUnavailable.Message + " Nothing was changed.",
+                },
+            });
+        }
+
         if (!IsStorageUnavailable(exception) || httpContext.Response.HasStarted)
         {
             return false;
@@ -43,6 +61,9 @@ public sealed partial class StorageUnavailableExceptionHandler(IProblemDetailsSe
         AggregateException aggregate => aggregate.InnerExceptions.All(IsStorageUnavailable),
         _ => false,
     };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path}: {Reason}; answered 503")]
+    private static partial void LogKeyUnavailable(ILogger logger, string method, string path, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path}: storage unavailable ({Reason}); answered 503")]
     private static partial void LogUnavailable(ILogger logger, string method, string path, string reason);

@@ -184,6 +184,13 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           name: 'CloudWg__BehindFunctionsFrontEnd'
           value: 'true'
         }
+        // Every request reaches the app through the Functions host on loopback: without the
+        // front end's X-Forwarded-For, all clients would share one rate-limit bucket and one
+        // attacker could lock everybody out of signing in.
+        {
+          name: 'CloudWg__Auth__TrustForwardedFor'
+          value: 'true'
+        }
       ]
     }
   }

@@ -82,8 +82,9 @@ resource blobData 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-// Crypto User: read public keys and call `sign` with the non-exportable CA and config-signing
-// keys. It cannot create, delete, export or purge keys.
+// Crypto User: read public keys, `sign` with the non-exportable CA and config-signing keys, and
+// wrap/unwrap the TOTP data key with the data-key wrapping key. It cannot create, delete, export
+// or purge keys, which is why the deployment creates the two keys the app needs (keyvault.bicep).
 resource cryptoUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(vault.id, functionAppName, roles.keyVaultCryptoUser)
   scope: vault

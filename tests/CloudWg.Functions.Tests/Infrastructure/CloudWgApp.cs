@@ -1,14 +1,17 @@
 using CloudWg.Tests.Shared;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudWg.Functions.Tests.Infrastructure;
 
 /// <summary>
 /// The real control plane in process (real routing, real storage via Azurite), isolated by a fresh storage
-/// prefix and state directory. Extra settings override the defaults.
+/// prefix and state directory. Extra settings override the defaults; <paramref name="services"/> replaces services
+/// that talk to something a test fakes (Key Vault's credential and transport).
 /// </summary>
-public sealed class CloudWgApp(string storageConnectionString, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+public sealed class CloudWgApp(
+    string storageConnectionString, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
     public string Prefix { get; } = Azurite.NewPrefix();
 
@@ -25,6 +28,11 @@ public sealed class CloudWgApp(string storageConnectionString, IReadOnlyDictiona
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
+        }
+
+        if (services is not null)
+        {
+            builder.ConfigureServices(services);
         }
     }
 

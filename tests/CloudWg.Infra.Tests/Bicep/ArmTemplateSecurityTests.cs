@@ -81,6 +81,8 @@ public sealed partial class ArmTemplateSecurityTests
         }
 
         Assert.Equal("true", settings["CloudWg__BehindFunctionsFrontEnd"]);
+        // Behind the Functions host every connection comes from loopback: client addresses come from the front end.
+        Assert.Equal("true", settings["CloudWg__Auth__TrustForwardedFor"]);
         // A plain AzureWebJobsStorage setting would be a connection string with the account key.
         Assert.DoesNotContain("AzureWebJobsStorage", settings.Keys);
         // Flex Consumption rejects these; the runtime comes from functionAppConfig.
