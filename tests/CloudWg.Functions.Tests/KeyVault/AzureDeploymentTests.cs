@@ -67,6 +67,12 @@ public sealed class AzureDeploymentTests(AzuriteFixture azurite)
         Assert.True((bool)preview!["inSync"]!, preview.ToJsonString());
         Assert.True(vault.Operations.GetValueOrDefault("sign") > 0);
 
+        // Enrolling a node creates the root and fleet CA in the vault (Certificates Officer may; keys come with them).
+        var enrollment = await CloudWg.Functions.Tests.Pki.PkiHttp.CreateTokenAsync(ownerOnB, (string)node["id"]!);
+        Assert.Matches("^[0-9A-F]{64}$", enrollment.RootCertificateSha256);
+        Assert.NotEmpty(vault.KeyVersions("cloudwg-root-ca"));
+        Assert.NotEmpty(vault.KeyVersions("cloudwg-fleet-ca"));
+
         Assert.Equal(0, vault.Operations.GetValueOrDefault("create"));
         Assert.True(vault.Operations.GetValueOrDefault("wrapkey") >= 1);
         Assert.True(vault.Operations.GetValueOrDefault("unwrapkey") >= 1);
