@@ -11,7 +11,11 @@ public sealed class EnrollmentOptions
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromHours(1);
 
-    /// <summary>The control plane URL as nodes reach it, used in install commands. Default: the URL the admin called.</summary>
+    /// <summary>
+    /// The control plane URL as nodes reach it, used in install commands. Default: in Azure
+    /// (<c>CloudWg:BehindFunctionsFrontEnd</c>) <c>https://</c> and the platform's <c>WEBSITE_HOSTNAME</c>; otherwise
+    /// the URL the admin called.
+    /// </summary>
     public Uri? PublicControlUrl { get; set; }
 
     /// <summary>Enrollment attempts per client address per minute (in-process; the token is the real gate).</summary>

@@ -30,6 +30,7 @@ public sealed class AzureDeploymentTests(AzuriteFixture azurite)
 {
     private const string Password = "correct horse battery staple";
     private const string SetupToken = "deployment-made-setup-token-0123456789";
+    private const string PlatformHostName = "cloudwg-func-test.azurewebsites.net";
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -70,6 +71,10 @@ public sealed class AzureDeploymentTests(AzuriteFixture azurite)
         // Enrolling a node creates the root and fleet CA in the vault (Certificates Officer may; keys come with them).
         var enrollment = await CloudWg.Functions.Tests.Pki.PkiHttp.CreateTokenAsync(ownerOnB, (string)node["id"]!);
         Assert.Matches("^[0-9A-F]{64}$", enrollment.RootCertificateSha256);
+        // Agents get the function app's own HTTPS host (the platform's WEBSITE_HOSTNAME), not the loopback HTTP the app
+        // listens on nor the Static Web App the admin came through.
+        Assert.Contains($"https://{PlatformHostName}", enrollment.InstallCommand, StringComparison.Ordinal);
+        Assert.DoesNotContain("http://", enrollment.InstallCommand, StringComparison.Ordinal);
         Assert.NotEmpty(vault.KeyVersions("cloudwg-root-ca"));
         Assert.NotEmpty(vault.KeyVersions("cloudwg-fleet-ca"));
 
@@ -234,6 +239,8 @@ public sealed class AzureDeploymentTests(AzuriteFixture azurite)
         // Stand-ins: Azurite has no managed identity; the fake vault is on 127.0.0.1; instances share one prefix.
         settings["CloudWg:KeyVault:DisableChallengeResourceVerification"] = "true";
         settings["CloudWg:Storage:Prefix"] = prefix;
+        // Set by the platform on every function app.
+        settings["WEBSITE_HOSTNAME"] = PlatformHostName;
         return new CloudWgApp(azurite.ConnectionString, settings, s =>
         {
             s.AddSingleton<TokenCredential>(new StaticTokenCredential());
