@@ -8,7 +8,9 @@ import { secretFrom } from './totp.mjs';
 
 const username = `owner${Date.now().toString(36)}`;
 const password = 'correct horse battery staple 42';
-const s = { browser: null, a: null, b: null, secret: null, recovery: [], nodeId: null, nodeUrl: null, peerPublicKey: null };
+const s = { browser: null, a: null, b: null, c: null, secret: null, recovery: [], nodeId: null, nodeUrl: null, peerPublicKey: null, viewerSecret: null };
+const viewerPassword = 'another long password 1';
+const viewerNewPassword = 'set by the owner 2 staple';
 
 after(async () => {
   await s.browser?.close();
@@ -25,6 +27,7 @@ function step(name, fn) {
       failed = name;
       if (s.a?.page) await shot(s.a.page, `failure-A-${name.replace(/\W+/g, '-')}`).catch(() => {});
       if (s.b?.page) await shot(s.b.page, `failure-B-${name.replace(/\W+/g, '-')}`).catch(() => {});
+      if (s.c?.page) await shot(s.c.page, `failure-C-${name.replace(/\W+/g, '-')}`).catch(() => {});
       throw e;
     }
   });
@@ -269,7 +272,7 @@ step('admins, API tokens and audit log pages', async () => {
   await page.getByRole('button', { name: 'Add admin' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add admin' });
   await dialog.getByLabel('Username', { exact: true }).fill('viewer1');
-  await dialog.getByLabel('Initial password').fill('another long password 1');
+  await dialog.getByLabel('Initial password').fill(viewerPassword);
   await dialog.getByLabel('Role').selectOption('viewer');
   await dialog.getByRole('button', { name: 'Create admin' }).click();
   await dialog.waitFor({ state: 'detached' });
@@ -287,6 +290,102 @@ step('admins, API tokens and audit log pages', async () => {
   await page.getByRole('button', { name: 'Filter' }).click();
   await page.getByRole('cell', { name: /^peer/i }).first().waitFor();
   await shot(page, '18-audit');
+});
+
+step('owner requires MFA for every admin; an admin without it is held on TOTP setup', async () => {
+  const { page } = s.a;
+  await page.getByRole('link', { name: 'Admins' }).click();
+  const box = page.getByRole('checkbox', { name: 'Require two-factor authentication for every admin' });
+  await box.and(page.locator(':enabled')).waitFor();
+  assert.equal(await box.isChecked(), false, 'off on a fresh control plane');
+  let question = '';
+  page.once('dialog', (d) => {
+    question = d.message();
+    void d.accept();
+  });
+  await box.click();
+  await page.getByRole('checkbox', { name: 'Require two-factor authentication for every admin', checked: true }).waitFor();
+  assert.match(question, /Not set up yet: viewer1\./, 'the confirmation names the admin without MFA');
+  const settings = await (await s.a.context.request.get(`${baseUrl}/api/auth/settings`)).json();
+  assert.equal(settings.requireMfa, true);
+  await shot(page, '24-require-mfa');
+
+  // viewer1 has no MFA: after the password it can only set up TOTP.
+  s.c = await newPage(s.browser);
+  const { page: pc } = s.c;
+  await pc.goto(`${baseUrl}/`);
+  await pc.getByLabel('Username', { exact: true }).fill('viewer1');
+  await pc.getByLabel('Password', { exact: true }).fill(viewerPassword);
+  await pc.getByRole('button', { name: 'Sign in' }).click();
+  await pc.getByText('An owner requires two-factor authentication for every admin').waitFor();
+  assert.equal(new URL(pc.url()).pathname, '/account');
+  await pc.getByRole('link', { name: 'Dashboard' }).click();
+  await pc.waitForURL(`${baseUrl}/account`);
+  await pc.getByRole('button', { name: 'Set up authenticator' }).waitFor();
+  assert.equal(await pc.getByRole('heading', { name: 'Dashboard' }).count(), 0, 'held on the account page');
+  const refused = await s.c.context.request.get(`${baseUrl}/api/nodes`);
+  assert.equal(refused.status(), 403, 'the API refuses everything else too');
+  await shot(pc, '25-mfa-setup-forced');
+  await pc.getByRole('button', { name: 'Set up authenticator' }).click();
+  s.viewerSecret = secretFrom((await pc.getByTestId('totp-secret').textContent()).trim());
+  await pc.getByLabel('Code from your app').fill(await freshTotp(s.viewerSecret));
+  await pc.getByRole('button', { name: 'Turn on' }).click();
+  await pc.getByTestId('recovery-codes').waitFor();
+  await pc.getByRole('button', { name: 'I have saved them' }).click();
+  await pc.getByRole('link', { name: 'Dashboard' }).click();
+  await pc.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  assert.equal(new URL(pc.url()).pathname, '/');
+});
+
+step('owner sets another admin\'s password: server rule at the field, 412 keeps it, the admin signs in with it', async () => {
+  const { page } = s.a;
+  const { page: pb } = s.b;
+  const { page: pc } = s.c;
+  await page.getByRole('link', { name: 'Admins' }).click();
+  const row = page.getByRole('row').filter({ has: page.getByRole('cell', { name: 'viewer1', exact: true }) });
+  await row.getByRole('button', { name: 'Set password' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Set password for viewer1' });
+  const field = dialog.getByLabel('New password', { exact: true });
+  await field.fill('too short');
+  await dialog.getByLabel('Confirm new password').fill('too short');
+  await dialog.getByRole('button', { name: 'Set password' }).click();
+  await field.and(page.locator('[aria-invalid="true"]')).waitFor();
+  const errId = (await field.getAttribute('aria-describedby')).split(' ').pop();
+  assert.match(await dialog.locator(`[id="${errId}"]`).textContent(), /at least 12 characters/);
+  await shot(page, '26-set-password-rule');
+
+  // Meanwhile the owner's other browser makes viewer1 an admin: the open dialog's version is stale.
+  await pb.getByRole('link', { name: 'Admins' }).click();
+  await Promise.all([
+    pb.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes('/api/admins/') && r.ok()),
+    pb.getByLabel('Role of viewer1').selectOption('admin'),
+  ]);
+  await field.fill(viewerNewPassword);
+  await dialog.getByLabel('Confirm new password').fill(viewerNewPassword);
+  await dialog.getByRole('button', { name: 'Set password' }).click();
+  await dialog.getByTestId('conflict').waitFor();
+  await dialog.getByRole('button', { name: 'Reload latest (keep my edits)' }).click();
+  await dialog.getByText(/Changed by the other person: .*role/).waitFor();
+  assert.equal(await field.inputValue(), viewerNewPassword, 'what was typed is kept');
+  await dialog.getByRole('button', { name: 'Set password' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.getByRole('status').filter({ hasText: 'New password set for viewer1' }).waitFor();
+
+  // Their session ended; the old password no longer works, the new one (plus their TOTP) does.
+  await pc.reload();
+  await pc.getByRole('heading', { name: 'Sign in to CloudWg' }).waitFor();
+  await pc.getByLabel('Username', { exact: true }).fill('viewer1');
+  await pc.getByLabel('Password', { exact: true }).fill(viewerPassword);
+  await pc.getByRole('button', { name: 'Sign in' }).click();
+  await pc.getByText('Wrong username or password.').waitFor();
+  await pc.getByLabel('Password', { exact: true }).fill(viewerNewPassword);
+  await pc.getByRole('button', { name: 'Sign in' }).click();
+  await pc.getByLabel('Authentication code').fill(await freshTotp(s.viewerSecret));
+  await pc.getByRole('button', { name: 'Verify' }).click();
+  await pc.getByRole('heading', { name: 'Dashboard' }).waitFor();
+  await shot(pc, '27-signed-in-with-set-password');
+  await s.c.context.close();
+  s.c = null;
 });
 
 step('dashboard, phone width and dark mode', async () => {

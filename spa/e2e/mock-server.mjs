@@ -55,6 +55,7 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
     routes: new Map(),
     rules: new Map(),
     tokens: new Map(),
+    settings: { requireMfa: false },
     audit: [],
     version: 0,
   };
@@ -120,7 +121,8 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
     res.setHeader('Set-Cookie', `cloudwg_session=${token}; Path=/api; HttpOnly; SameSite=Strict`);
     admin.lastLoginAt = new Date().toISOString();
   }
-  const meDto = (a) => ({ id: a.id, username: a.username, role: a.role, mfaEnabled: !!a.mfaEnabled, mfaRequired: false, mfaSetupRequired: false, recoveryCodesLeft: a.recovery?.length ?? 0, authMethod: 'session', scope: null });
+  const mfaSetupRequired = (a) => db.settings.requireMfa && !a.mfaEnabled;
+  const meDto = (a) => ({ id: a.id, username: a.username, role: a.role, mfaEnabled: !!a.mfaEnabled, mfaRequired: db.settings.requireMfa, mfaSetupRequired: mfaSetupRequired(a), recoveryCodesLeft: a.recovery?.length ?? 0, authMethod: 'session', scope: null });
   const adminDto = (a) => ({ id: a.id, etag: a.etag, username: a.username, role: a.role, disabled: !!a.disabled, mfaEnabled: !!a.mfaEnabled, createdAt: a.createdAt, lastLoginAt: a.lastLoginAt ?? null });
   function verifyTotp(admin, code, secret = admin.totpSecret) {
     if (!/^\d{6}$/.test(code ?? '')) return false;
@@ -318,6 +320,9 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
     const ctx = authenticate(req);
     ctx.csrf = req.headers['x-cloudwg-request'];
     const me = ctx.admin;
+    // Like the real API: an admin who must still set up MFA reaches only their own account.
+    const accountPaths = ['/api/auth/me', '/api/auth/password', '/api/auth/logout-everywhere', '/api/auth/totp/setup', '/api/auth/totp/confirm'];
+    if (mfaSetupRequired(me) && !accountPaths.includes(path)) throw new Problem(403, 'Forbidden', 'An owner requires two-factor authentication: set it up first.');
 
     if (path === '/api/auth/me' && method === 'GET') return send(200, meDto(me));
     if (path === '/api/auth/password' && method === 'POST') {
@@ -350,6 +355,17 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
       stamp(me);
       audit(req, me, 'auth.totp.enabled', 'admin', me.id);
       return send(200, { recoveryCodes: codes });
+    }
+    if (path === '/api/auth/settings') {
+      if (method === 'GET') return send(200, db.settings);
+      if (method === 'PUT') {
+        requireRole(ctx, method, ['owner']);
+        known(body, ['requireMfa']);
+        if (typeof body.requireMfa !== 'boolean') throw bad({ requireMfa: ['requireMfa is required: true or false.'] });
+        db.settings = { requireMfa: body.requireMfa };
+        audit(req, me, 'auth.settings.update', 'settings', 'security');
+        return send(200, db.settings);
+      }
     }
     if (path === '/api/events' && method === 'GET') {
       res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
@@ -387,6 +403,12 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
       const a = db.admins.get(m[1]);
       if (!a) throw new Problem(404, 'Not found', 'No such admin.');
       if (method === 'GET') return one(200, adminDto(a));
+      if (method === 'PATCH') {
+        // Like the real API: the body is validated before the version is checked.
+        known(body, ['role', 'disabled', 'resetMfa', 'password']);
+        if ('role' in body && !['owner', 'admin', 'viewer'].includes(body.role)) throw bad({ role: ['Use owner, admin or viewer.'] });
+        if ('password' in body && (typeof body.password !== 'string' || body.password.length < 12)) throw bad({ password: ['The password must have at least 12 characters.'] });
+      }
       checkEtag(req, a);
       const before = a.etag;
       if (method === 'DELETE') {
@@ -396,20 +418,15 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
         return send(204);
       }
       if (method === 'PATCH') {
-        if ('role' in body && !['owner', 'admin', 'viewer'].includes(body.role)) throw bad({ role: ['Use owner, admin or viewer.'] });
         if ('role' in body) a.role = body.role;
         if ('disabled' in body) a.disabled = !!body.disabled;
-        known(body, ['role', 'disabled', 'resetMfa', 'password']);
-        if ('password' in body) {
-          if (typeof body.password !== 'string' || body.password.length < 12) throw bad({ password: ['The password must have at least 12 characters.'] });
-          a.passwordHash = hash(body.password);
-        }
+        if ('password' in body) a.passwordHash = hash(body.password);
         if (body.resetMfa === true) {
           a.mfaEnabled = false;
           delete a.totpSecret;
           delete a.recovery;
         }
-        if (a.disabled) for (const [k, s] of db.sessions) if (s.adminId === a.id) db.sessions.delete(k);
+        if (a.disabled || 'password' in body) for (const [k, s] of db.sessions) if (s.adminId === a.id) db.sessions.delete(k);
         stamp(a);
         audit(req, me, 'admin.update', 'admin', a.id, before, a.etag);
         broadcast('admin', 'updated', a);

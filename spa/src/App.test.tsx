@@ -52,4 +52,37 @@ describe('App', () => {
     render(<App />);
     await waitFor(() => expect(location.pathname).toBe('/'));
   });
+
+  it('holds an admin who must set up MFA on the account page until they have, then lets them go', async () => {
+    const user = userEvent.setup();
+    history.replaceState(null, '', '/nodes');
+    let me = { id: 'ops', username: 'ops', role: 'admin', mfaEnabled: false, mfaRequired: true, mfaSetupRequired: true };
+    const calls = mockApi((method, url) => {
+      if (url === '/api/auth/me') return { body: me };
+      if (url === '/api/auth/totp/setup' && method === 'POST') return { body: { secret: 'JBSWY3DPEHPK3PXP', otpauthUri: 'otpauth://totp/CloudWg:ops?secret=JBSWY3DPEHPK3PXP&issuer=CloudWg' } };
+      if (url === '/api/auth/totp/confirm' && method === 'POST') {
+        me = { ...me, mfaEnabled: true, mfaSetupRequired: false };
+        return { body: { recoveryCodes: ['aaaa-bbbb'] } };
+      }
+      if (url === '/api/nodes') return { body: [] };
+      return undefined;
+    });
+    render(<App />);
+    expect(await screen.findByText(/requires two-factor authentication for every admin/)).toBeInTheDocument();
+    await waitFor(() => expect(location.pathname).toBe('/account'));
+    // Every other page sends them back.
+    await user.click(screen.getByRole('link', { name: 'Nodes' }));
+    await waitFor(() => expect(location.pathname).toBe('/account'));
+    expect(calls.some((c) => c.url === '/api/nodes')).toBe(false);
+
+    await user.click(screen.getByRole('button', { name: 'Set up authenticator' }));
+    await user.type(await screen.findByLabelText('Code from your app'), '123456');
+    await user.click(screen.getByRole('button', { name: 'Turn on' }));
+    expect(await screen.findByTestId('recovery-codes')).toHaveTextContent('aaaa-bbbb');
+    await user.click(screen.getByRole('button', { name: 'I have saved them' }));
+    expect(screen.getByText('Two-factor authentication is on.')).toBeInTheDocument();
+    await user.click(screen.getByRole('link', { name: 'Nodes' }));
+    expect(await screen.findByRole('heading', { name: 'Nodes' })).toBeInTheDocument();
+    expect(location.pathname).toBe('/nodes');
+  });
 });

@@ -62,8 +62,10 @@ export function App() {
 
   // Live updates: the control plane announces every change; pages reload what they show.
   const pending = useRef<number | undefined>(undefined);
+  // The server refuses the stream to an admin who must still set up MFA; connect once they have.
+  const streamAllowed = auth.state === 'authed' && !auth.me.mfaSetupRequired;
   useEffect(() => {
-    if (auth.state !== 'authed' || typeof EventSource === 'undefined') return;
+    if (!streamAllowed || typeof EventSource === 'undefined') return;
     let es: EventSource | null = null;
     let retry: number | undefined;
     let poll: number | undefined;
@@ -114,7 +116,7 @@ export function App() {
       window.clearInterval(poll);
       es?.close();
     };
-  }, [auth.state]);
+  }, [streamAllowed]);
 
   const logout = useCallback(async () => {
     try {

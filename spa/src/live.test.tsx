@@ -1,4 +1,5 @@
 import { render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { mockApi } from './test/fetchMock';
 import { App } from './App';
 
@@ -56,5 +57,28 @@ describe('live updates', () => {
     nodes = nodes.slice(1);
     es.emit('message');
     await waitFor(() => expect(screen.queryByText('edge-1')).not.toBeInTheDocument());
+  });
+
+  it('opens no event stream while the admin must set up MFA (the server refuses it), and does once they have', async () => {
+    history.replaceState(null, '', '/account');
+    let me = { id: 'ops', username: 'ops', role: 'admin', mfaEnabled: false, mfaRequired: true, mfaSetupRequired: true };
+    mockApi((method, url) => {
+      if (url === '/api/auth/me') return { body: me };
+      if (url === '/api/auth/totp/setup' && method === 'POST') return { body: { secret: 'JBSWY3DPEHPK3PXP', otpauthUri: 'otpauth://totp/CloudWg:ops?secret=JBSWY3DPEHPK3PXP' } };
+      if (url === '/api/auth/totp/confirm' && method === 'POST') {
+        me = { ...me, mfaEnabled: true, mfaSetupRequired: false };
+        return { body: { recoveryCodes: ['aaaa-bbbb'] } };
+      }
+      return undefined;
+    });
+    const user = userEvent.setup();
+    render(<App />);
+    await user.click(await screen.findByRole('button', { name: 'Set up authenticator' }));
+    await user.type(await screen.findByLabelText('Code from your app'), '123456');
+    expect(FakeEventSource.instances).toHaveLength(0);
+    await user.click(screen.getByRole('button', { name: 'Turn on' }));
+    await screen.findByTestId('recovery-codes');
+    await waitFor(() => expect(FakeEventSource.instances).toHaveLength(1));
+    expect(FakeEventSource.instances[0].url).toBe('/api/events');
   });
 });

@@ -142,6 +142,7 @@ export function errorsByField(errors: FieldErrors, fields: readonly string[]): R
 export const api = {
   get: <T>(path: string, query?: RequestOptions['query']) => request<T>('GET', path, { query }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} }),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   patch: <T>(path: string, body: unknown, etag: string | undefined) => request<T>('PATCH', path, { body, etag }),
   del: (path: string, etag: string | undefined) => request<void>('DELETE', path, { etag }),
 };

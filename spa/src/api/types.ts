@@ -3,8 +3,15 @@ export interface Me {
   username: string;
   role: 'owner' | 'admin' | 'viewer';
   mfaEnabled?: boolean;
+  /** An owner requires MFA for every admin. */
+  mfaRequired?: boolean;
   /** The owner requires MFA and this admin has not set it up yet. */
   mfaSetupRequired?: boolean;
+}
+
+/** Fleet-wide security settings: `GET` for anyone, `PUT /api/auth/settings` for owners. */
+export interface SecuritySettings {
+  requireMfa: boolean;
 }
 
 export interface LoginResult {

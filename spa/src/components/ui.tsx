@@ -102,12 +102,27 @@ export function SelectField<T extends string>(p: {
   );
 }
 
-export function CheckboxField(p: { label: string; checked: boolean; onChange: (v: boolean) => void; errors?: string[]; name?: string }) {
+export function CheckboxField(p: { label: string; checked: boolean; onChange: (v: boolean) => void; errors?: string[]; name?: string; disabled?: boolean; hint?: string }) {
   const id = useId();
+  const describedBy = [p.hint ? `${id}-hint` : '', p.errors?.length ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div className="field checkbox">
-      <input id={id} name={p.name} type="checkbox" checked={p.checked} onChange={(e) => p.onChange(e.target.checked)} />
+    <div className={`field checkbox${p.errors?.length ? ' invalid' : ''}`}>
+      <input
+        id={id}
+        name={p.name}
+        type="checkbox"
+        checked={p.checked}
+        disabled={p.disabled}
+        aria-invalid={p.errors?.length ? true : undefined}
+        aria-describedby={describedBy}
+        onChange={(e) => p.onChange(e.target.checked)}
+      />
       <label htmlFor={id}>{p.label}</label>
+      {p.hint && (
+        <div className="hint" id={`${id}-hint`}>
+          {p.hint}
+        </div>
+      )}
       <FieldErrors id={`${id}-err`} messages={p.errors} />
     </div>
   );

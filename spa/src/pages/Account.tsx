@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api, ApiError, errorsByField, type FieldErrors } from '../api/client';
+import { Link } from '../components/Link';
 import { QrCode } from '../components/QrCode';
 import { CopyButton, ErrorBanner, TextField } from '../components/ui';
 import { useApp } from '../context';
@@ -61,6 +62,18 @@ export function Account() {
         </div>
       )}
       <h2>Two-factor authentication</h2>
+      {me.mfaRequired && (
+        <p className="muted" data-testid="mfa-required">
+          Required for every admin by an owner
+          {me.role === 'owner' && (
+            <>
+              {' '}
+              (change it on the <Link to="/admins">Admins</Link> page)
+            </>
+          )}
+          .
+        </p>
+      )}
       {recovery && (
         <div className="card" data-testid="recovery-codes">
           <h3>Save your recovery codes</h3>
