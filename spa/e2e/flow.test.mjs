@@ -217,6 +217,10 @@ step('412: changed by someone else, reload keeps what the user typed', async () 
 
 step('session expiry returns to login, then back where the user was', async () => {
   const { page, context } = s.a;
+  // Start from a fresh load of the node page: a live-update reload still pending from the previous step would
+  // otherwise be the call that meets the expired session, before (and instead of) the tab click below.
+  await page.goto(new URL(s.nodeUrl, baseUrl).href);
+  await page.locator('tr[data-peer="alice-laptop"]').waitFor();
   await context.clearCookies();
   await page.getByRole('tab', { name: 'L4 routes' }).click();
   await page.getByText('Your session ended').waitFor();
