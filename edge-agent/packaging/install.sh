@@ -44,6 +44,21 @@ if [ "$ENROLL" = 1 ]; then
     [ -n "$TOKEN" ] || die "--token is required."
 fi
 
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# With --root-sha256 the control plane's certificate comes from the fleet's private root: fetch that root (any
+# connection will do, its fingerprint vouches for it) and let curl trust it alone for downloads from the control plane.
+CA_FILE=""
+if [ -n "$ROOT_SHA256" ]; then
+    [ -n "$CONTROL_URL" ] || die "--root-sha256 needs --control-url."
+    want=$(printf '%s' "$ROOT_SHA256" | tr -d ':' | tr 'A-F' 'a-f')
+    curl -fsSL --insecure "${CONTROL_URL%/}/api/agent/root-certificate" -o "$work/root.pem" || die "cannot fetch the root certificate from $CONTROL_URL"
+    seen=$(sed '/-----/d' "$work/root.pem" | base64 -d | sha256sum | cut -d' ' -f1)
+    [ "$seen" = "$want" ] || die "the control plane's root certificate has SHA-256 $seen, but --root-sha256 expects $want."
+    CA_FILE="$work/root.pem"
+fi
+
 # Tools the agent drives: wireguard-go (userspace WireGuard), wg, ip, nft.
 missing=""
 command -v wireguard-go >/dev/null 2>&1 || missing="$missing wireguard-go"
@@ -59,21 +74,6 @@ if [ -n "$missing" ]; then
     else
         die "missing packages:$missing (install them and run again)."
     fi
-fi
-
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-# With --root-sha256 the control plane's certificate comes from the fleet's private root: fetch that root (any
-# connection will do, its fingerprint vouches for it) and let curl trust it alone for downloads from the control plane.
-CA_FILE=""
-if [ -n "$ROOT_SHA256" ]; then
-    [ -n "$CONTROL_URL" ] || die "--root-sha256 needs --control-url."
-    want=$(printf '%s' "$ROOT_SHA256" | tr -d ':' | tr 'A-F' 'a-f')
-    curl -fsSL --insecure "${CONTROL_URL%/}/api/agent/root-certificate" -o "$work/root.pem" || die "cannot fetch the root certificate from $CONTROL_URL"
-    seen=$(sed '/-----/d' "$work/root.pem" | base64 -d | sha256sum | cut -d' ' -f1)
-    [ "$seen" = "$want" ] || die "the control plane's root certificate has SHA-256 $seen, but --root-sha256 expects $want."
-    CA_FILE="$work/root.pem"
 fi
 
 [ -n "$FROM" ] || FROM="${CONTROL_URL%/}/api/agent/downloads/cloudwg-agent-linux-x64.tar.gz"
