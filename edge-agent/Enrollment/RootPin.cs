@@ -46,9 +46,10 @@ public sealed class RootPin
     /// </remarks>
     public async Task<X509Certificate2> FetchRootAsync(Uri controlUrl, CancellationToken cancellationToken)
     {
+        var shown = controlUrl.AbsoluteUri.TrimEnd('/');
         if (controlUrl.Scheme != Uri.UriSchemeHttps)
         {
-            throw new ControlPlaneException($"--root-sha256 pins the control plane's HTTPS certificate, but --control-url {controlUrl} is not https.");
+            throw new ControlPlaneException($"--root-sha256 pins the control plane's HTTPS certificate, but --control-url {shown} is not https.");
         }
 
         Presented? presented = null;
@@ -63,25 +64,25 @@ public sealed class RootPin
             return true;
         };
         using var http = new HttpClient(handler) { Timeout = AgentHttpClients.RequestTimeout };
-        var url = new Uri(new Uri(controlUrl.AbsoluteUri.TrimEnd('/') + "/"), RootCertificatePath);
+        var url = new Uri(new Uri(shown + "/"), RootCertificatePath);
         string pem;
         try
         {
             using var response = await http.GetAsync(url, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                throw new ControlPlaneException($"The control plane at {controlUrl} did not hand out its root certificate ({(int)response.StatusCode} from {url}); is --control-url right?", (int)response.StatusCode);
+                throw new ControlPlaneException($"The control plane at {shown} did not hand out its root certificate ({(int)response.StatusCode} from {url}); is --control-url right?", (int)response.StatusCode);
             }
 
             pem = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException e)
         {
-            throw new ControlPlaneException($"Cannot reach the control plane at {controlUrl}: {e.Message}. Check the URL and that this host can reach it.", null, e);
+            throw new ControlPlaneException($"Cannot reach the control plane at {shown}: {e.Message}. Check the URL and that this host can reach it.", null, e);
         }
         catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ControlPlaneException($"The control plane at {controlUrl} did not answer within {http.Timeout.TotalSeconds:0} s.", null, e);
+            throw new ControlPlaneException($"The control plane at {shown} did not answer within {http.Timeout.TotalSeconds:0} s.", null, e);
         }
 
         using var tls = presented;
@@ -92,7 +93,7 @@ public sealed class RootPin
         }
         catch (CryptographicException e)
         {
-            throw new ControlPlaneException($"The control plane at {controlUrl} answered {url} with something that is not a certificate.", null, e);
+            throw new ControlPlaneException($"The control plane at {shown} answered {url} with something that is not a certificate.", null, e);
         }
 
         try
@@ -100,13 +101,13 @@ public sealed class RootPin
             if (!Matches(root))
             {
                 throw new ControlPlaneException(
-                    $"The control plane at {controlUrl} has root SHA-256 {Fingerprint(root)}, but --root-sha256 expects {Sha256}. " +
+                    $"The control plane at {shown} has root SHA-256 {Fingerprint(root)}, but --root-sha256 expects {Sha256}. " +
                     "Check the fingerprint on the enrollment page and that this host reaches the right control plane. Nothing was saved.");
             }
 
             if (tls is null)
             {
-                throw new ControlPlaneException($"The control plane at {controlUrl} presented no TLS certificate. Nothing was saved.");
+                throw new ControlPlaneException($"The control plane at {shown} presented no TLS certificate. Nothing was saved.");
             }
 
             // The certificate of that same connection must chain to the pinned root and name the host; the system's
@@ -117,7 +118,7 @@ public sealed class RootPin
                 throw tls.Errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)
                     ? new ControlPlaneException($"The control plane's TLS certificate does not name {controlUrl.Host}; check --control-url. Nothing was saved.")
                     : new ControlPlaneException(
-                        $"The control plane at {controlUrl} presents a TLS certificate that does not chain to the root --root-sha256 expects ({Sha256}): " +
+                        $"The control plane at {shown} presents a TLS certificate that does not chain to the root --root-sha256 expects ({Sha256}): " +
                         $"its chain ends in '{top.Subject}', SHA-256 {Fingerprint(top)}. Check that this host reaches the control plane directly. Nothing was saved.");
             }
 

@@ -81,7 +81,8 @@ public sealed class PinnedEnrollmentTests : IAsyncLifetime
         var (code, _, error) = await EnrollAsync();
 
         Assert.Equal(1, code);
-        Assert.Contains($"Cannot reach the control plane at {server.Url}", error, StringComparison.Ordinal);
+        Assert.Contains($"Cannot reach the control plane at {server.Url}: its TLS certificate is not trusted here", error, StringComparison.Ordinal);
+        Assert.Contains("--root-sha256", error, StringComparison.Ordinal);
         Assert.Empty(server.Enrollments);
         Assert.False(File.Exists(Path.Combine(StateDir, NodeIdentityStore.TlsKeyFile)));
     }
@@ -102,6 +103,21 @@ public sealed class PinnedEnrollmentTests : IAsyncLifetime
         using var core = AgentHost.BuildCore(new AgentHostSettings { StateDirectory = StateDir, ConfigFile = null });
         Assert.Null(core.GetRequiredService<NodeIdentityStore>().GetEnrollment());
         Assert.Null(core.GetRequiredService<NodeIdentityStore>().GetTrustBundle());
+    }
+
+    [Fact]
+    public async Task A_pin_for_a_plain_http_url_is_refused()
+    {
+        await using var plain = new FakeControlPlane(signer.TrustBundle);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = await AgentCli.InvokeAsync(
+            ["enroll", "--state-dir", StateDir, "--control-url", plain.Url, "--token", "good-token", "--root-sha256", plain.RootSha256], output, error, TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"--control-url {plain.Url} is not https", error.ToString(), StringComparison.Ordinal);
+        Assert.Empty(plain.Enrollments);
     }
 
     [Fact]
