@@ -53,6 +53,13 @@ else
   for p in $BLOB $QUEUE $TABLE; do wait_port "$p" 60 || die "Azurite did not start (see .cloudwg/azurite.log)"; done
 fi
 
+# Install and enroll commands name the mutual-TLS URL (with the root pin, as it serves the fleet certificate) unless
+# the environment or local.settings.json names another.
+if [ -z "${CloudWg__Enrollment__PublicControlUrl:-}" ] \
+  && ! node -e 'process.exit(require("./local.settings.json").Values?.CloudWg__Enrollment__PublicControlUrl ? 0 : 1)' 2>/dev/null; then
+  export CloudWg__Enrollment__PublicControlUrl="$AGENT_URL"
+fi
+
 log "starting the control plane on $URL"
 ASPNETCORE_URLS="$URL;$AGENT_URL" ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}" \
   dotnet functions/bin/Debug/net10.0/CloudWg.Functions.dll --contentRoot "$ROOT/functions" &

@@ -41,8 +41,13 @@ public static class AgentCli
 
         var controlUrl = new Option<string>("--control-url") { Description = "The control plane, e.g. https://cloudwg.example.com", Required = true };
         var token = new Option<string>("--token") { Description = "The single-use enrollment token.", Required = true };
-        var enroll = new Command("enroll", "Generate this node's keys and enroll it with a one-time token.") { controlUrl, token };
-        enroll.SetAction((parse, ct) => Guard(error, () => EnrollAsync(Settings(parse, stateDir, config), parse.GetValue(controlUrl)!, parse.GetValue(token)!, output, ct)));
+        var rootSha256 = new Option<string?>("--root-sha256")
+        {
+            Description = "SHA-256 fingerprint of the fleet's root CA (from the enrollment page), for a control plane serving HTTPS with a fleet-CA certificate.",
+        };
+        var enroll = new Command("enroll", "Generate this node's keys and enroll it with a one-time token.") { controlUrl, token, rootSha256 };
+        enroll.SetAction((parse, ct) => Guard(error, () =>
+            EnrollAsync(Settings(parse, stateDir, config), parse.GetValue(controlUrl)!, parse.GetValue(token)!, parse.GetValue(rootSha256), output, ct)));
         root.Subcommands.Add(enroll);
 
         var run = new Command("run", "Run the agent (systemd service): inbox, reconcile, reports, renewal.");
@@ -77,18 +82,22 @@ public static class AgentCli
         }
     }
 
-    private static async Task<int> EnrollAsync(AgentHostSettings settings, string controlUrl, string token, TextWriter output, CancellationToken ct)
+    private static async Task<int> EnrollAsync(AgentHostSettings settings, string controlUrl, string token, string? rootSha256, TextWriter output, CancellationToken ct)
     {
         if (!Uri.TryCreate(controlUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http"))
         {
             throw new ControlPlaneException($"--control-url must be an absolute http(s) URL, not '{controlUrl}'.");
         }
 
+        // With a pin, the control plane's root is fetched and checked before anything touches the state directory, so
+        // a wrong fingerprint leaves no trace; without one, the system's trust store judges (Azure's public certificate).
+        var pin = rootSha256 is null ? null : RootPin.Parse(rootSha256);
+        using var root = pin is null ? null : await pin.FetchRootAsync(uri, ct).ConfigureAwait(false);
+        using var http = root is null ? AgentHttpClients.Create(null) : AgentHttpClients.CreatePinned(root);
         using var provider = AgentHost.BuildCore(settings);
-        using var http = AgentHttpClients.Create(null);
         var enroller = new Enroller(
             provider.GetRequiredService<AgentStateStore>(), provider.GetRequiredService<NodeIdentityStore>(), TimeProvider.System, output);
-        await enroller.EnrollAsync(controlUrl, token, http, ct).ConfigureAwait(false);
+        await enroller.EnrollAsync(controlUrl, token, http, ct, pin).ConfigureAwait(false);
         return Ok;
     }
 

@@ -93,6 +93,12 @@ public sealed class ControlPlaneClient(HttpClient http, string controlUrl)
         {
             return await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
+        catch (HttpRequestException e) when (e.InnerException is System.Security.Authentication.AuthenticationException)
+        {
+            throw new ControlPlaneException(
+                $"Cannot reach the control plane at {controlUrl}: its TLS certificate is not trusted here ({e.InnerException.Message}). " +
+                "A control plane serving a fleet-CA certificate (local mode) needs the root's fingerprint: enroll with --root-sha256 from the enrollment page.", null, e);
+        }
         catch (HttpRequestException e)
         {
             throw new ControlPlaneException($"Cannot reach the control plane at {controlUrl}: {e.Message}. Check the URL and that this host can reach it.", null, e);

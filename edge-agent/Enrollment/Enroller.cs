@@ -11,7 +11,8 @@ namespace CloudWg.EdgeAgent.Enrollment;
 /// </summary>
 public sealed class Enroller(AgentStateStore store, NodeIdentityStore identity, TimeProvider time, TextWriter progress)
 {
-    public async Task<AgentEnrollment> EnrollAsync(string controlUrl, string token, HttpClient http, CancellationToken cancellationToken)
+    /// <param name="pin">With <c>--root-sha256</c>: the returned trust bundle must name that root and no other.</param>
+    public async Task<AgentEnrollment> EnrollAsync(string controlUrl, string token, HttpClient http, CancellationToken cancellationToken, RootPin? pin = null)
     {
         if (identity.GetEnrollment() is { } existing)
         {
@@ -36,6 +37,7 @@ public sealed class Enroller(AgentStateStore store, NodeIdentityStore identity, 
             throw new ControlPlaneException("The control plane's enrollment answer has no node id or trust bundle.");
         }
 
+        pin?.CheckIssued(issued);
         var notBefore = CheckCertificate(issued, time.GetUtcNow());
         identity.SaveTlsKey(tlsKey);
         identity.SaveCertificateChain(issued.CertificateChainPem);

@@ -65,6 +65,18 @@ public sealed class AgentHttpClients(NodeIdentityStore identity) : IDisposable
         return new HttpClient(handler) { Timeout = RequestTimeout };
     }
 
+    /// <summary>
+    /// The enrollment client for <c>enroll --root-sha256</c>: accepts only a server certificate that chains to
+    /// <paramref name="root"/> (already checked against the pin) and names the host; system trust is not consulted.
+    /// </summary>
+    public static HttpClient CreatePinned(X509Certificate2 root)
+    {
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, presented, chain, errors) =>
+            IsPinned(presented as X509Certificate2, errors, [root], chain?.ChainElements.Select(e => e.Certificate));
+        return new HttpClient(handler) { Timeout = RequestTimeout };
+    }
+
     /// <summary>Whether <paramref name="presented"/> chains to one of the <paramref name="pinned"/> roots and names the host.</summary>
     /// <param name="intermediates">Certificates the server sent with its own (the fleet CA).</param>
     public static bool IsPinned(X509Certificate2? presented, SslPolicyErrors errors, X509Certificate2Collection pinned, IEnumerable<X509Certificate2>? intermediates = null)

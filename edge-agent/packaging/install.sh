@@ -4,6 +4,8 @@
 # Options:
 #   --control-url URL   control plane (required unless --no-enroll)
 #   --token TOKEN       single-use enrollment token (required unless --no-enroll)
+#   --root-sha256 HEX   fingerprint of the fleet root CA, for a control plane serving HTTPS with a
+#                       fleet-CA certificate (local mode): downloads and enrollment trust only that root
 #   --from PATH|URL     agent tarball (default: CONTROL_URL/api/agent/downloads/cloudwg-agent-linux-x64.tar.gz)
 #   --no-enroll         install only
 #   --no-start          do not enable/start the systemd service
@@ -11,6 +13,7 @@ set -eu
 
 CONTROL_URL=""
 TOKEN=""
+ROOT_SHA256=""
 FROM=""
 ENROLL=1
 START=1
@@ -27,7 +30,8 @@ while [ $# -gt 0 ]; do
         --from) FROM="${2:-}"; shift 2 ;;
         --no-enroll) ENROLL=0; shift ;;
         --no-start) START=0; shift ;;
-        -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+        --root-sha256) ROOT_SHA256="${2:-}"; shift 2 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
         *) die "unknown option '$1' (see --help)" ;;
     esac
 done
@@ -38,6 +42,21 @@ done
 if [ "$ENROLL" = 1 ]; then
     [ -n "$CONTROL_URL" ] || die "--control-url is required."
     [ -n "$TOKEN" ] || die "--token is required."
+fi
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# With --root-sha256 the control plane's certificate comes from the fleet's private root: fetch that root (any
+# connection will do, its fingerprint vouches for it) and let curl trust it alone for downloads from the control plane.
+CA_FILE=""
+if [ -n "$ROOT_SHA256" ]; then
+    [ -n "$CONTROL_URL" ] || die "--root-sha256 needs --control-url."
+    want=$(printf '%s' "$ROOT_SHA256" | tr -d ':' | tr 'A-F' 'a-f')
+    curl -fsSL --insecure "${CONTROL_URL%/}/api/agent/root-certificate" -o "$work/root.pem" || die "cannot fetch the root certificate from $CONTROL_URL"
+    seen=$(sed '/-----/d' "$work/root.pem" | base64 -d | sha256sum | cut -d' ' -f1)
+    [ "$seen" = "$want" ] || die "the control plane's root certificate has SHA-256 $seen, but --root-sha256 expects $want."
+    CA_FILE="$work/root.pem"
 fi
 
 # Tools the agent drives: wireguard-go (userspace WireGuard), wg, ip, nft.
@@ -57,11 +76,12 @@ if [ -n "$missing" ]; then
     fi
 fi
 
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 [ -n "$FROM" ] || FROM="${CONTROL_URL%/}/api/agent/downloads/cloudwg-agent-linux-x64.tar.gz"
 case "$FROM" in
-    http://*|https://*) say "Downloading $FROM"; curl -fsSL "$FROM" -o "$work/agent.tar.gz" || die "cannot download $FROM" ;;
+    http://*|https://*)
+        # Only downloads from the control plane itself are checked against the pinned root.
+        if [ -n "$CA_FILE" ] && [ "${FROM#"${CONTROL_URL%/}"/}" != "$FROM" ]; then set -- --cacert "$CA_FILE"; else set --; fi
+        say "Downloading $FROM"; curl -fsSL "$@" "$FROM" -o "$work/agent.tar.gz" || die "cannot download $FROM" ;;
     *) [ -f "$FROM" ] || die "$FROM does not exist."; cp "$FROM" "$work/agent.tar.gz" ;;
 esac
 tar -xzf "$work/agent.tar.gz" -C "$work" || die "$FROM is not a valid agent tarball."
@@ -82,7 +102,8 @@ if [ "$ENROLL" = 1 ]; then
         say "Already enrolled; keeping the existing identity."
     else
         say "Enrolling with $CONTROL_URL"
-        "$PREFIX/cloudwg-agent" enroll --state-dir "$STATE_DIR" --control-url "$CONTROL_URL" --token "$TOKEN"
+        if [ -n "$ROOT_SHA256" ]; then set -- --root-sha256 "$ROOT_SHA256"; else set --; fi
+        "$PREFIX/cloudwg-agent" enroll --state-dir "$STATE_DIR" --control-url "$CONTROL_URL" --token "$TOKEN" "$@"
     fi
 fi
 

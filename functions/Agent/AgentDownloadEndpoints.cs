@@ -1,4 +1,5 @@
 using CloudWg.Functions.Hosting;
+using CloudWg.Functions.Pki;
 using CloudWg.Functions.Validation;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,8 @@ public static class AgentDownloadEndpoints
         var downloads = app.MapGroup("/api/agent").WithTags("Agent").AllowAnonymous();
         downloads.MapGet("/install.sh", InstallScript).WithSummary("The agent install script the enrollment command pipes to sh.");
         downloads.MapGet("/downloads/{file}", Download).WithSummary("The agent release tarball.");
+        downloads.MapGet("/root-certificate", RootCertificate)
+            .WithSummary("The fleet's root CA certificate (PEM), which `enroll --root-sha256` checks against its fingerprint on first contact.");
         return app;
     }
 
@@ -32,6 +35,16 @@ public static class AgentDownloadEndpoints
         var stream = typeof(AgentDownloadEndpoints).Assembly.GetManifestResourceStream("install.sh")
             ?? throw new InvalidOperationException("install.sh is not embedded in this build.");
         return TypedResults.Stream(stream, "text/x-shellscript; charset=utf-8");
+    }
+
+    /// <summary>
+    /// Public like any CA certificate. A TLS server leaves the root out of the chain it presents, so an agent pinning the
+    /// root's fingerprint fetches it here and lets the fingerprint, not the connection, vouch for it.
+    /// </summary>
+    public static async Task<IResult> RootCertificate(ICertificateAuthority authority, CancellationToken cancellationToken)
+    {
+        var ca = await authority.GetCertificatesAsync(cancellationToken).ConfigureAwait(false);
+        return TypedResults.Text(ca.Root.ExportCertificatePem() + "\n", "application/x-pem-file");
     }
 
     public static IResult Download(string file, IOptions<AgentDownloadOptions> options, IWebHostEnvironment environment)

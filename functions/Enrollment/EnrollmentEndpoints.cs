@@ -7,6 +7,8 @@ using CloudWg.Functions.Pki;
 using CloudWg.Functions.Sas;
 using CloudWg.Protocol.Messages;
 using CloudWg.Protocol.Validation;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -45,6 +47,8 @@ public static class EnrollmentEndpoints
         IAuditLog audit,
         IOptions<EnrollmentOptions> options,
         ICertificateAuthority authority,
+        ServerCertificateProvider serverCertificate,
+        IServer server,
         CancellationToken cancellationToken)
     {
         if (!Identifiers.IsValid(id) || !await nodes.ExistsAsync(id, cancellationToken).ConfigureAwait(false))
@@ -58,15 +62,44 @@ public static class EnrollmentEndpoints
         await audit.RecordAsync(new AuditEvent(actor, "node.enrollment.create", "success", "node", id, id, http.Connection.RemoteIpAddress?.ToString(),
             Detail: $"token expires {expiresAt:O}"), cancellationToken).ConfigureAwait(false);
         var url = (options.Value.PublicControlUrl?.AbsoluteUri ?? $"{http.Request.Scheme}://{http.Request.Host}/").TrimEnd('/');
+        var rootSha256 = ca.Root.GetCertHashString(HashAlgorithmName.SHA256);
+        var enroll = $"--control-url {url} --token {token}";
+        var curl = "curl -fsSL";
+        if (ServedWithFleetCertificate(new Uri(url), serverCertificate, server))
+        {
+            // No public CA vouches for the fleet certificate: the agent pins the root, and curl (which cannot pin a
+            // root) pins this process's server key instead; --insecure only skips the chain check the pin replaces.
+            enroll += $" --root-sha256 {rootSha256}";
+            curl += $" --insecure --pinnedpubkey {serverCertificate.CurlPublicKeyPin}";
+        }
+
         return TypedResults.Created(
             $"/api/nodes/{id}",
             new EnrollmentTokenResponse(
                 id,
                 token,
                 expiresAt,
-                $"curl -fsSL {url}/api/agent/install.sh | sudo sh -s -- --control-url {url} --token {token}",
-                $"sudo cloudwg-agent enroll --control-url {url} --token {token}",
-                ca.Root.GetCertHashString(HashAlgorithmName.SHA256)));
+                $"{curl} {url}/api/agent/install.sh | sudo sh -s -- {enroll}",
+                $"sudo cloudwg-agent enroll {enroll}",
+                rootSha256));
+    }
+
+    /// <summary>
+    /// Whether nodes reach <paramref name="url"/> on one of this process's own HTTPS listeners, which present the
+    /// fleet-CA certificate (local/embedded mode): https, on the port of such a listener. In Azure, or behind a proxy
+    /// with a certificate of its own, the URL names no such port and the system trust store applies.
+    /// </summary>
+    public static bool ServedWithFleetCertificate(Uri url, ServerCertificateProvider serverCertificate, IServer server)
+    {
+        if (url.Scheme != Uri.UriSchemeHttps || !serverCertificate.IsServing)
+        {
+            return false;
+        }
+
+        var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        return addresses.Any(address => address.StartsWith("https://", StringComparison.OrdinalIgnoreCase)
+            && int.TryParse(address.TrimEnd('/').AsSpan(address.TrimEnd('/').LastIndexOf(':') + 1), out var port)
+            && port == url.Port);
     }
 
     public static async Task<IResult> Enroll(

@@ -15,6 +15,12 @@ public sealed class ServerCertificateProvider(ICertificateAuthority authority, I
 
     public X509Certificate2 Certificate => issued.Value.Certificate;
 
+    /// <summary>Whether Kestrel's HTTPS endpoints present this certificate: it is issued when they bind, and only then.</summary>
+    public bool IsServing => issued.IsValueCreated;
+
+    /// <summary>The certificate's public key as curl's <c>--pinnedpubkey</c> takes it (<c>sha256//</c> + base64 of the SPKI hash).</summary>
+    public string CurlPublicKeyPin => "sha256//" + Convert.ToBase64String(SHA256.HashData(Certificate.PublicKey.ExportSubjectPublicKeyInfo()));
+
     /// <summary>The intermediates sent along with the certificate (the fleet CA).</summary>
     public X509Certificate2Collection Chain => issued.Value.Chain;
 

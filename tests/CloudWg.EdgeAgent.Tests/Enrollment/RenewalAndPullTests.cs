@@ -91,8 +91,10 @@ public sealed class RenewalAndPullTests : IAsyncLifetime
     {
         var chain = new X509Certificate2Collection();
         chain.ImportFromPem(File.ReadAllText(Path.Combine(agent.Settings.StateDirectory, "tls.crt")));
-        Assert.Equal(2, chain.Count);
+        // Leaf, fleet CA, root: what the control plane returns.
+        Assert.Equal(3, chain.Count);
         Assert.Equal("CN=CloudWg Test Fleet CA", chain[1].Subject);
+        Assert.Equal("CN=CloudWg Test Root CA", chain[2].Subject);
         Assert.NotEqual(chain[0].Subject, chain[1].Subject);
     }
 }

@@ -6,39 +6,95 @@ using System.Text;
 using CloudWg.Protocol.Json;
 using CloudWg.Protocol.Jws;
 using CloudWg.Protocol.Messages;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CloudWg.EdgeAgent.Tests.Fixtures;
 
 /// <summary>
-/// An in-test HTTP server speaking the agent endpoints of DESIGN §5 (enroll, renew, desired-state) with a
-/// real test CA, so the agent's client, key handling and error messages are exercised end to end.
+/// An in-test server speaking the agent endpoints of DESIGN §5 (enroll, renew, desired-state, root certificate) with
+/// a real test root and fleet CA, so the agent's client, key handling and error messages are exercised end to end.
+/// Plain HTTP by default; <see cref="StartHttpsAsync"/> serves HTTPS on Kestrel with a fleet-CA server certificate,
+/// as the embedded control plane does.
 /// </summary>
 public sealed class FakeControlPlane : IAsyncDisposable
 {
-    private readonly HttpListener listener = new();
+    private readonly HttpListener? listener;
     private readonly CancellationTokenSource stop = new();
-    private readonly Task loop;
-    private readonly ECDsa caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-    private readonly X509Certificate2 ca;
+    private readonly Task? loop;
+    private readonly TestCa root = TestCa.Root("CN=CloudWg Test Root CA");
+    private readonly TestCa fleet;
+    private WebApplication? https;
+    private X509Certificate2? serverCertificate;
 
     public FakeControlPlane(TrustBundle trustBundle, StorageNode? storage = null)
+        : this(trustBundle, storage, listen: true)
     {
-        TrustBundle = trustBundle;
-        Storage = storage;
-        var request = new CertificateRequest("CN=CloudWg Test Fleet CA", caKey, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(5));
-        Port = FreePort();
-        listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        listener.Start();
-        loop = Task.Run(ServeAsync);
     }
 
-    public int Port { get; }
+    private FakeControlPlane(TrustBundle trustBundle, StorageNode? storage, bool listen)
+    {
+        TrustBundle = trustBundle with { RootCertificatesPem = [root.Certificate.ExportCertificatePem()] };
+        Storage = storage;
+        fleet = root.Issue("CN=CloudWg Test Fleet CA");
+        if (listen)
+        {
+            Port = FreePort();
+            listener = new HttpListener();
+            listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+            listener.Start();
+            loop = Task.Run(ServeAsync);
+            Url = $"http://127.0.0.1:{Port}";
+        }
+    }
 
-    public string Url => $"http://127.0.0.1:{Port}";
+    /// <summary>The control plane on <c>https://127.0.0.1:PORT</c> with a server certificate from its fleet CA (for 127.0.0.1 and localhost).</summary>
+    public static async Task<FakeControlPlane> StartHttpsAsync(TrustBundle trustBundle)
+    {
+        var server = new FakeControlPlane(trustBundle, null, listen: false);
+        var certificate = server.serverCertificate = server.fleet.IssueServer(["127.0.0.1", "localhost"]);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.UseHttps(options =>
+        {
+            options.ServerCertificate = certificate;
+            options.ServerCertificateChain = [server.fleet.Certificate];
+        })));
+        var app = builder.Build();
+        app.Run(async context =>
+        {
+            using var reader = new StreamReader(context.Request.Body);
+            var body = await reader.ReadToEndAsync(context.RequestAborted);
+            var (status, contentType, text) = await server.HandleAsync(context.Request.Method, context.Request.Path.Value ?? "/", body);
+            context.Response.StatusCode = status;
+            context.Response.ContentType = contentType;
+            await context.Response.WriteAsync(text, context.RequestAborted);
+        });
+        await app.StartAsync();
+        server.https = app;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        server.Port = new Uri(address).Port;
+        server.Url = $"https://127.0.0.1:{server.Port}";
+        return server;
+    }
 
+    public int Port { get; private set; }
+
+    public string Url { get; private set; } = string.Empty;
+
+    /// <summary>What enrollment returns: the given bundle with this server's root.</summary>
     public TrustBundle TrustBundle { get; }
+
+    /// <summary>SHA-256 fingerprint (hex) of the root, as the enrollment page shows it.</summary>
+    public string RootSha256 => root.Certificate.GetCertHashString(HashAlgorithmName.SHA256);
+
+    /// <summary>When set, enrollment answers with this root in the trust bundle instead of its own (a lying server).</summary>
+    public string? AnnouncedRootPem { get; set; }
 
     public StorageNode? Storage { get; }
 
@@ -60,7 +116,7 @@ public sealed class FakeControlPlane : IAsyncDisposable
             HttpListenerContext context;
             try
             {
-                context = await listener.GetContextAsync().WaitAsync(stop.Token);
+                context = await listener!.GetContextAsync().WaitAsync(stop.Token);
             }
             catch (Exception) when (stop.IsCancellationRequested)
             {
@@ -73,7 +129,10 @@ public sealed class FakeControlPlane : IAsyncDisposable
 
             try
             {
-                await HandleAsync(context);
+                using var reader = new StreamReader(context.Request.InputStream);
+                var body = await reader.ReadToEndAsync();
+                var (status, contentType, text) = await HandleAsync(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, body);
+                await WriteAsync(context.Response, status, contentType, text);
             }
             catch (Exception e)
             {
@@ -82,60 +141,55 @@ public sealed class FakeControlPlane : IAsyncDisposable
         }
     }
 
-    private async Task HandleAsync(HttpListenerContext context)
+    private Task<(int Status, string ContentType, string Body)> HandleAsync(string method, string path, string body)
     {
-        var path = context.Request.Url!.AbsolutePath;
-        using var reader = new StreamReader(context.Request.InputStream);
-        var body = await reader.ReadToEndAsync();
-        switch (context.Request.HttpMethod, path)
+        const string Problem = "application/problem+json";
+        switch (method, path)
         {
             case ("POST", "/api/agent/enroll"):
                 var enroll = CanonicalJson.Deserialize(Encoding.UTF8.GetBytes(body), ProtocolJsonContext.Default.EnrollmentRequest);
                 if (enroll.Validate() is { Count: > 0 } errors)
                 {
-                    await WriteAsync(context.Response, 400, "application/problem+json", $"{{\"title\":\"invalid\",\"errors\":{{\"{errors[0].Path}\":[\"{errors[0].Message}\"]}}}}");
-                    return;
+                    return Answer(400, Problem, $"{{\"title\":\"invalid\",\"errors\":{{\"{errors[0].Path}\":[\"{errors[0].Message}\"]}}}}");
                 }
 
-                if (!ValidTokens.Remove(enroll.Token))
+                lock (ValidTokens)
                 {
-                    await WriteAsync(context.Response, 401, "application/problem+json", "{\"title\":\"Token rejected\",\"detail\":\"The enrollment token is unknown, expired or already used.\"}");
-                    return;
+                    if (!ValidTokens.Remove(enroll.Token))
+                    {
+                        return Answer(401, Problem, "{\"title\":\"Token rejected\",\"detail\":\"The enrollment token is unknown, expired or already used.\"}");
+                    }
+
+                    Enrollments.Add(enroll);
                 }
 
-                Enrollments.Add(enroll);
-                var response = new EnrollmentResponse("node-e", Issue(enroll.Csr), TrustBundle, Grant("inbox"), Grant("blob"), Grant("reports"), DateTimeOffset.UtcNow + CertificateLifetime);
-                await WriteAsync(context.Response, 200, "application/json", Encoding.UTF8.GetString(CanonicalJson.Serialize(response, ProtocolJsonContext.Default.EnrollmentResponse)));
-                return;
+                var bundle = AnnouncedRootPem is null ? TrustBundle : TrustBundle with { RootCertificatesPem = [AnnouncedRootPem] };
+                var response = new EnrollmentResponse("node-e", Issue(enroll.Csr), bundle, Grant("inbox"), Grant("blob"), Grant("reports"), DateTimeOffset.UtcNow + CertificateLifetime);
+                return Answer(200, "application/json", Encoding.UTF8.GetString(CanonicalJson.Serialize(response, ProtocolJsonContext.Default.EnrollmentResponse)));
             case ("POST", "/api/agent/renew"):
                 var renew = CanonicalJson.Deserialize(Encoding.UTF8.GetBytes(body), ProtocolJsonContext.Default.RenewalRequest);
                 Renewals++;
                 var renewed = new RenewalResponse(Issue(renew.Csr), Grant("inbox"), Grant("blob"), Grant("reports"), DateTimeOffset.UtcNow + CertificateLifetime);
-                await WriteAsync(context.Response, 200, "application/json", Encoding.UTF8.GetString(CanonicalJson.Serialize(renewed, ProtocolJsonContext.Default.RenewalResponse)));
-                return;
+                return Answer(200, "application/json", Encoding.UTF8.GetString(CanonicalJson.Serialize(renewed, ProtocolJsonContext.Default.RenewalResponse)));
             case ("GET", "/api/agent/desired-state"):
-                if (DesiredStateJws is null)
-                {
-                    await WriteAsync(context.Response, 404, "application/problem+json", "{\"title\":\"No desired state\"}");
-                }
-                else
-                {
-                    await WriteAsync(context.Response, 200, "application/jose", DesiredStateJws);
-                }
-
-                return;
+                return DesiredStateJws is null
+                    ? Answer(404, Problem, "{\"title\":\"No desired state\"}")
+                    : Answer(200, "application/jose", DesiredStateJws);
+            case ("GET", "/api/agent/root-certificate"):
+                return Answer(200, "application/x-pem-file", root.Certificate.ExportCertificatePem() + "\n");
             default:
-                await WriteAsync(context.Response, 404, "application/problem+json", "{\"title\":\"Not found\"}");
-                return;
+                return Answer(404, Problem, "{\"title\":\"Not found\"}");
         }
     }
+
+    private static Task<(int, string, string)> Answer(int status, string contentType, string body) => Task.FromResult((status, contentType, body));
 
     private List<string> Issue(string csrPem)
     {
         var csr = CertificateRequest.LoadSigningRequestPem(csrPem, HashAlgorithmName.SHA256);
         var serial = RandomNumberGenerator.GetBytes(12);
-        using var leaf = csr.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow + CertificateLifetime, serial);
-        return [leaf.ExportCertificatePem(), ca.ExportCertificatePem()];
+        using var leaf = csr.Create(fleet.Certificate, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow + CertificateLifetime, serial);
+        return [leaf.ExportCertificatePem(), fleet.Certificate.ExportCertificatePem(), root.Certificate.ExportCertificatePem()];
     }
 
     private SasGrant Grant(string name)
@@ -171,19 +225,30 @@ public sealed class FakeControlPlane : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await stop.CancelAsync();
-        listener.Stop();
-        try
+        if (https is not null)
         {
-            await loop;
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopping.
+            await https.StopAsync();
+            await https.DisposeAsync();
         }
 
-        listener.Close();
-        ca.Dispose();
-        caKey.Dispose();
+        if (listener is not null)
+        {
+            listener.Stop();
+            try
+            {
+                await loop!;
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
+
+            listener.Close();
+        }
+
+        serverCertificate?.Dispose();
+        fleet.Dispose();
+        root.Dispose();
         stop.Dispose();
     }
 }

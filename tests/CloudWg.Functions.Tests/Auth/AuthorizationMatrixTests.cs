@@ -31,6 +31,7 @@ public sealed class AuthorizationMatrixTests(AzuriteFixture azurite)
         "POST /api/agent/enroll", // the one-time enrollment token in the body is the credential
         "GET /api/agent/install.sh", // a public install script, like any release download
         "GET /api/agent/downloads/{file}", // the public agent release tarball
+        "GET /api/agent/root-certificate", // the fleet's root CA certificate, public like any CA certificate
     };
 
     /// <summary>

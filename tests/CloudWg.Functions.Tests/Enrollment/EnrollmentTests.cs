@@ -25,7 +25,8 @@ public sealed class EnrollmentTests(AzuriteFixture azurite)
         var nodeId = await app.CreateNodeAsync();
         var token = await PkiHttp.CreateTokenAsync(admin, nodeId);
         Assert.Contains($"--token {token.Token}", token.InstallCommand, StringComparison.Ordinal);
-        Assert.StartsWith("curl -fsSL https://127.0.0.1:", token.InstallCommand, StringComparison.Ordinal);
+        Assert.StartsWith("curl -fsSL ", token.InstallCommand, StringComparison.Ordinal);
+        Assert.Contains(" https://127.0.0.1:", token.InstallCommand, StringComparison.Ordinal);
         Assert.Equal(app.Time.GetUtcNow() + TimeSpan.FromHours(1), token.ExpiresAt);
         using var agent = new TestAgent();
 
