@@ -1,6 +1,5 @@
 using CloudWg.Functions.Auth;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace CloudWg.Functions.Agent;
 
@@ -10,7 +9,6 @@ public static class AgentServiceCollectionExtensions
     public static IServiceCollection AddCloudWgAgent(this IServiceCollection services)
     {
         services.AddOptions<FrontEndOptions>().BindConfiguration(FrontEndOptions.Section);
-        services.TryAddSingleton<ClientAddress>();
         services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, NodeCertificateAuthenticationHandler>(NodeCertificateDefaults.Scheme, null);
         services.AddAuthorizationBuilder()

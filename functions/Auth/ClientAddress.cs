@@ -2,7 +2,11 @@ using Microsoft.Extensions.Options;
 
 namespace CloudWg.Functions.Auth;
 
-/// <summary>The client's address for rate limits and the audit log.</summary>
+/// <summary>
+/// The client's address for rate limits and the audit log: the connection's, or with
+/// <see cref="AuthOptions.TrustForwardedFor"/> (behind the Functions front end, where every connection comes from the
+/// host on loopback) the first <c>X-Forwarded-For</c> entry ("1.2.3.4" or "1.2.3.4:5678").
+/// </summary>
 public sealed class ClientAddress(IOptions<AuthOptions> options)
 {
     public string Of(HttpContext context)

@@ -6,7 +6,8 @@ public sealed record MutationContext(string Actor, string? ClientAddress)
     /// <summary>Changes made by the control plane itself (timers).</summary>
     public static readonly MutationContext System = new("system", null);
 
+    /// <summary>The signed-in caller, and their address as <see cref="Auth.ClientAddress"/> sees it (the front end's, behind one).</summary>
     public static MutationContext From(HttpContext context) => new(
         context.User.Identity?.Name is { Length: > 0 } name ? name : "anonymous",
-        context.Connection.RemoteIpAddress?.ToString());
+        context.RequestServices.GetRequiredService<Auth.ClientAddress>().Of(context));
 }

@@ -45,6 +45,7 @@ public static class EnrollmentEndpoints
         INodeDirectory nodes,
         EnrollmentTokenStore tokens,
         IAuditLog audit,
+        Auth.ClientAddress clientAddress,
         IOptions<EnrollmentOptions> options,
         ICertificateAuthority authority,
         ServerCertificateProvider serverCertificate,
@@ -59,7 +60,7 @@ public static class EnrollmentEndpoints
         var ca = await authority.GetCertificatesAsync(cancellationToken).ConfigureAwait(false);
         var actor = user.Identity?.Name ?? "unknown";
         var (token, expiresAt) = await tokens.CreateAsync(id, actor, options.Value.TokenLifetime, cancellationToken).ConfigureAwait(false);
-        await audit.RecordAsync(new AuditEvent(actor, "node.enrollment.create", "success", "node", id, id, http.Connection.RemoteIpAddress?.ToString(),
+        await audit.RecordAsync(new AuditEvent(actor, "node.enrollment.create", "success", "node", id, id, clientAddress.Of(http),
             Detail: $"token expires {expiresAt:O}"), cancellationToken).ConfigureAwait(false);
         var url = (options.Value.PublicControlUrl?.AbsoluteUri ?? $"{http.Request.Scheme}://{http.Request.Host}/").TrimEnd('/');
         var rootSha256 = ca.Root.GetCertHashString(HashAlgorithmName.SHA256);
@@ -108,6 +109,7 @@ public static class EnrollmentEndpoints
         NodeCertificateStore certificates,
         NodeCredentialIssuer issuer,
         IAuditLog audit,
+        Auth.ClientAddress clientAddress,
         CancellationToken cancellationToken)
     {
         var (request, bodyError) = await JsonBody.ReadAsync<EnrollmentRequest>(http.Request, cancellationToken).ConfigureAwait(false);
@@ -122,7 +124,7 @@ public static class EnrollmentEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        var address = http.Connection.RemoteIpAddress?.ToString();
+        var address = clientAddress.Of(http);
         var consumed = await tokens.ConsumeAsync(request.Token!, cancellationToken).ConfigureAwait(false);
         if (consumed.Failure is { } failure || consumed.NodeId is null)
         {
@@ -162,6 +164,7 @@ public static class EnrollmentEndpoints
         INodeDirectory nodes,
         NodeRevocation revocation,
         IAuditLog audit,
+        Auth.ClientAddress clientAddress,
         CancellationToken cancellationToken)
     {
         if (!Identifiers.IsValid(id) || !await nodes.ExistsAsync(id, cancellationToken).ConfigureAwait(false))
@@ -171,7 +174,7 @@ public static class EnrollmentEndpoints
 
         var result = await revocation.RevokeAsync(id, cancellationToken: cancellationToken).ConfigureAwait(false);
         var actor = user.Identity?.Name ?? "unknown";
-        await audit.RecordAsync(new AuditEvent(actor, "node.revoke", "success", "node", id, id, http.Connection.RemoteIpAddress?.ToString(),
+        await audit.RecordAsync(new AuditEvent(actor, "node.revoke", "success", "node", id, id, clientAddress.Of(http),
             Detail: $"revoked {result.RevokedSerials.Count} certificate(s)"), cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(result);
     }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +7,7 @@ namespace CloudWg.Functions.Enrollment;
 /// Per-client-address limit on anonymous enrollment attempts. In-process on purpose: tokens carry 256 bits, so this
 /// only blunts floods, and a node's enrollment must not depend on a storage round trip for a counter.
 /// </summary>
-public sealed class EnrollmentRateLimit(IOptions<EnrollmentOptions> options, Agent.ClientAddress clientAddress) : IEndpointFilter, IDisposable
+public sealed class EnrollmentRateLimit(IOptions<EnrollmentOptions> options, Auth.ClientAddress clientAddress) : IEndpointFilter, IDisposable
 {
     private readonly PartitionedRateLimiter<string> limiter = PartitionedRateLimiter.Create<string, string>(address =>
         RateLimitPartition.GetFixedWindowLimiter(address, _ => new FixedWindowRateLimiterOptions
@@ -20,7 +19,7 @@ public sealed class EnrollmentRateLimit(IOptions<EnrollmentOptions> options, Age
 
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
-        var address = clientAddress.Of(context.HttpContext)?.ToString() ?? IPAddress.None.ToString();
+        var address = clientAddress.Of(context.HttpContext);
         using var lease = limiter.AttemptAcquire(address);
         if (!lease.IsAcquired)
         {

@@ -207,6 +207,27 @@ public sealed class AzureDeploymentTests(AzuriteFixture azurite)
         Assert.Equal(HttpStatusCode.OK, (await owner.PostAsJsonAsync("/api/auth/login", new { username = "owner", password = Password }, Ct)).StatusCode);
     }
 
+    [Fact]
+    public async Task As_deployed_the_audit_log_records_the_callers_address_from_the_front_end_not_loopback()
+    {
+        await using var vault = await DeployedVaultAsync();
+        await using var instance = Instance(vault, Azurite.NewPrefix());
+        await AuthenticatedClients.CreateAdminAsync(instance, Roles.Owner, "owner", Password);
+        using var owner = ClientFrom(instance, "198.51.100.7");
+        Assert.Equal(HttpStatusCode.OK, (await owner.PostAsJsonAsync("/api/auth/login", new { username = "owner", password = Password }, Ct)).StatusCode);
+
+        var node = await owner.CreateNodeAsync();
+        await CloudWg.Functions.Tests.Pki.PkiHttp.CreateTokenAsync(owner, (string)node["id"]!);
+
+        var audit = (await owner.GetFromJsonAsync<JsonObject>("/api/audit", Ct))!;
+        var entries = audit["items"]!.AsArray().Select(e => e!.AsObject()).ToList();
+        foreach (var action in new[] { "auth.login", "node.create", "node.enrollment.create" })
+        {
+            var entry = Assert.Single(entries, e => (string?)e["action"] == action);
+            Assert.Equal("198.51.100.7", (string?)entry["clientAddress"]);
+        }
+    }
+
     private static HttpClient ClientFrom(WebApplicationFactory<Program> app, string address)
     {
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
