@@ -33,6 +33,24 @@ public sealed class LocalCertificateAuthorityTests : IDisposable
     }
 
     [Fact]
+    public void The_https_server_key_survives_a_restart_so_pinned_install_commands_keep_working()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = Microsoft.Extensions.Options.Options.Create(new PkiOptions());
+        var first = new ServerCertificateProvider(new LocalCertificateAuthority(State(), time), options, State());
+        var pin = first.CurlPublicKeyPin;
+
+        var restarted = new ServerCertificateProvider(new LocalCertificateAuthority(State(), time), options, State());
+
+        Assert.Equal(pin, restarted.CurlPublicKeyPin);
+        Assert.True(restarted.Certificate.HasPrivateKey);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(directory, ServerCertificateProvider.KeyFile)));
+        var other = new ServerCertificateProvider(new LocalCertificateAuthority(State(), time), options, new StateDirectory(
+            Microsoft.Extensions.Options.Options.Create(new CloudWgOptions { StateDirectory = Directory.CreateTempSubdirectory("cloudwg-other-").FullName })));
+        Assert.NotEqual(pin, other.CurlPublicKeyPin);
+    }
+
+    [Fact]
     public void Csr_validation_accepts_p256_and_refuses_everything_else_with_a_reason()
     {
         using var p256 = ECDsa.Create(ECCurve.NamedCurves.nistP256);
