@@ -20,8 +20,8 @@ namespace CloudWg.Functions.Auth;
 /// old version can be disabled once that happened (ROTATION.md). The data key itself never changes, so no seed has to
 /// be re-encrypted.
 /// </remarks>
-public sealed class KeyVaultDataKeySource(
-    KeyVaultRestClient vault, IOptions<KeyVaultOptions> options, AdminStore admins, TimeProvider time) : IDataKeySource
+public sealed partial class KeyVaultDataKeySource(
+    KeyVaultRestClient vault, IOptions<KeyVaultOptions> options, AdminStore admins, TimeProvider time, ILogger<KeyVaultDataKeySource> logger) : IDataKeySource
 {
     public const string Row = "data-key";
     private readonly SemaphoreSlim gate = new(1, 1);
@@ -71,7 +71,15 @@ public sealed class KeyVaultDataKeySource(
 
                 if (wrappedBy != current)
                 {
-                    await RewrapAsync(table, entity, current, unwrapped, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await RewrapAsync(table, entity, current, unwrapped, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (DataKeyUnavailableException e)
+                    {
+                        // The data key is in hand; failing to move it to the new version must not lock anyone out.
+                        LogRewrapFailed(logger, e.Message);
+                    }
                 }
 
                 return unwrapped;
@@ -99,12 +107,19 @@ public sealed class KeyVaultDataKeySource(
         try
         {
             await table.UpdateEntityAsync(replacement, entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            LogRewrapped(logger, current.AbsoluteUri);
         }
         catch (RequestFailedException e) when (e.Status == 412)
         {
             // Another instance re-wrapped it at the same moment; either copy unwraps to the same data key.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Re-wrapped the TOTP data key with {KeyId} (the wrapping key was rotated)")]
+    private static partial void LogRewrapped(ILogger logger, string keyId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not re-wrap the TOTP data key with the current wrapping key version; the old version still works, the next start retries: {Reason}")]
+    private static partial void LogRewrapFailed(ILogger logger, string reason);
 
     private async Task<Uri> CurrentKeyIdAsync(CancellationToken cancellationToken)
     {

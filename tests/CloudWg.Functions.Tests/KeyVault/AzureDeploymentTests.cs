@@ -133,6 +133,29 @@ public sealed class AzureDeploymentTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Instances_starting_at_once_on_an_empty_deployment_agree_on_one_data_key()
+    {
+        await using var vault = await DeployedVaultAsync();
+        var prefix = Azurite.NewPrefix();
+        var instances = Enumerable.Range(0, 4).Select(_ => Instance(vault, prefix)).ToList();
+        try
+        {
+            var sources = instances.Select(i => i.Services.GetRequiredService<IDataKeySource>()).ToList();
+
+            var keys = await Task.WhenAll(sources.Select(s => Task.Run(async () => await s.GetAsync(Ct), Ct)));
+
+            Assert.Single(keys.Select(Convert.ToBase64String).Distinct());
+        }
+        finally
+        {
+            foreach (var instance in instances)
+            {
+                await instance.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Without_the_wrapping_key_totp_setup_answers_503_naming_the_missing_key_and_nothing_is_stored()
     {
         await using var vault = await FakeKeyVault.StartAsync();
