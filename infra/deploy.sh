@@ -11,8 +11,8 @@
 #   --skip-package    deploy the existing artifacts/ instead of running infra/package.sh
 #   --skip-spa        do not upload the SPA
 #
-# Needs: Azure CLI (`az login` done, subscription selected), and for the SPA upload Node.js
-# (npx runs the Static Web Apps CLI).
+# Needs: Azure CLI (`az login` done, subscription selected), and for the SPA Node.js (package.sh
+# builds it; npx runs the Static Web Apps CLI that uploads it) and unzip.
 set -euo pipefail
 
 repo_root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
@@ -52,10 +52,14 @@ command -v az > /dev/null || die "the Azure CLI ('az') is required"
 az account show --output none 2> /dev/null || die "not logged in to Azure: run 'az login' first"
 
 if [ "$skip_package" = false ]; then
-  bash "$repo_root/infra/package.sh" --out "$artifacts"
+  package_args=(--out "$artifacts")
+  [ "$skip_spa" = false ] || package_args+=(--skip-spa)
+  bash "$repo_root/infra/package.sh" "${package_args[@]}"
 fi
 functions_zip="$artifacts/cloudwg-functions.zip"
+spa_zip="$artifacts/cloudwg-spa.zip"
 [ -f "$functions_zip" ] || die "$functions_zip not found: run infra/package.sh (or drop --skip-package)"
+[ "$skip_spa" = true ] || [ -f "$spa_zip" ] || die "$spa_zip not found: run infra/package.sh (or pass --skip-spa)"
 
 log "resource group $resource_group ($location)"
 az group create --name "$resource_group" --location "$location" --output none
@@ -99,22 +103,21 @@ until az functionapp deployment source config-zip \
 done
 
 if [ "$skip_spa" = false ]; then
-  spa_dist="$repo_root/spa/dist"
-  if [ -f "$spa_dist/index.html" ]; then
-    command -v npx > /dev/null || die "Node.js (npx) is required to upload the SPA; or pass --skip-spa"
-    log "uploading the SPA to $static_web_app"
-    # The deployment token goes through the environment, never the command line (visible in ps).
-    SWA_CLI_DEPLOYMENT_TOKEN=$(az staticwebapp secrets list \
-      --resource-group "$resource_group" \
-      --name "$static_web_app" \
-      --query properties.apiKey \
-      --output tsv)
-    export SWA_CLI_DEPLOYMENT_TOKEN
-    npx --yes @azure/static-web-apps-cli deploy "$spa_dist" --env production
-    unset SWA_CLI_DEPLOYMENT_TOKEN
-  else
-    log "spa/dist/index.html not found: build the SPA and re-run, or pass --skip-spa"
-  fi
+  command -v npx > /dev/null || die "Node.js (npx) is required to upload the SPA; or pass --skip-spa"
+  command -v unzip > /dev/null || die "'unzip' is required to upload the SPA; or pass --skip-spa"
+  spa_dist=$(mktemp -d "${TMPDIR:-/tmp}/cloudwg-spa.XXXXXX")
+  trap 'rm -rf -- "$spa_dist"' EXIT
+  unzip -q "$spa_zip" -d "$spa_dist"
+  log "uploading the SPA ($spa_zip) to $static_web_app"
+  # The deployment token goes through the environment, never the command line (visible in ps).
+  SWA_CLI_DEPLOYMENT_TOKEN=$(az staticwebapp secrets list \
+    --resource-group "$resource_group" \
+    --name "$static_web_app" \
+    --query properties.apiKey \
+    --output tsv)
+  export SWA_CLI_DEPLOYMENT_TOKEN
+  npx --yes @azure/static-web-apps-cli deploy "$spa_dist" --env production
+  unset SWA_CLI_DEPLOYMENT_TOKEN
 fi
 
 cat << EOF

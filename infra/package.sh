@@ -4,12 +4,14 @@
 #                                <Function>/function.json folder, the self-contained linux-x64
 #                                publish of functions/CloudWg.Functions.csproj and start.sh,
 #                                which runs the app on FUNCTIONS_CUSTOMHANDLER_PORT.
-#   <out>/cloudwg-spa.zip        the SPA bundle (spa/dist), when it has been built.
+#   <out>/cloudwg-spa.zip        the admin SPA, built from spa/ (production Vite build, with
+#                                staticwebapp.config.json at its root for the Static Web App).
 #
-# Usage: infra/package.sh [--out DIR] [--functions-dir DIR] [--project CSPROJ]
+# Usage: infra/package.sh [--out DIR] [--functions-dir DIR] [--project CSPROJ] [--skip-spa]
 #   --out            output folder (default: artifacts/ in the repository root)
 #   --functions-dir  where host.json and the function.json folders are (default: functions/)
 #   --project        the app to publish (default: functions/CloudWg.Functions.csproj)
+#   --skip-spa       do not build the SPA bundle
 set -euo pipefail
 
 repo_root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
@@ -17,6 +19,7 @@ out_dir="$repo_root/artifacts"
 functions_dir="$repo_root/functions"
 project="$repo_root/functions/CloudWg.Functions.csproj"
 start_script=start.sh
+skip_spa=false
 
 die() {
   echo "package.sh: $*" >&2
@@ -28,13 +31,16 @@ while [ $# -gt 0 ]; do
     --out) out_dir=${2:?--out needs a folder}; shift 2 ;;
     --functions-dir) functions_dir=${2:?--functions-dir needs a folder}; shift 2 ;;
     --project) project=${2:?--project needs a .csproj}; shift 2 ;;
-    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
+    --skip-spa) skip_spa=true; shift ;;
+    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
 done
 
-for tool in dotnet zip python3; do
-  command -v "$tool" > /dev/null || die "'$tool' is required but not installed"
+tools=(dotnet zip python3)
+[ "$skip_spa" = true ] || tools+=(npm)
+for tool in "${tools[@]}"; do
+  command -v "$tool" > /dev/null || die "'$tool' is required but not installed (or pass --skip-spa to leave the SPA out)"
 done
 [ -f "$project" ] || die "project not found: $project"
 [ -f "$functions_dir/host.json" ] \
@@ -120,12 +126,21 @@ rm -f "$functions_zip"
 (cd "$stage" && zip -q -r -X "$functions_zip" .)
 echo "package.sh: wrote $functions_zip"
 
-spa_dist="$repo_root/spa/dist"
 spa_zip="$out_dir/cloudwg-spa.zip"
 rm -f "$spa_zip"
-if [ -f "$spa_dist/index.html" ]; then
-  (cd "$spa_dist" && zip -q -r -X "$spa_zip" .)
+if [ "$skip_spa" = false ]; then
+  spa_src="$repo_root/spa"
+  spa_out="$work/spa"
+  if [ ! -d "$spa_src/node_modules" ] || [ "$spa_src/package-lock.json" -nt "$spa_src/node_modules/.package-lock.json" ]; then
+    echo "package.sh: npm ci in spa/"
+    (cd "$spa_src" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  echo "package.sh: building the SPA"
+  # Type-check, then a production build into the scratch folder: packaging never touches spa/dist.
+  (cd "$spa_src" && npx tsc --noEmit -p tsconfig.json && npx vite build --outDir "$spa_out" --emptyOutDir --logLevel warn)
+  for required in index.html staticwebapp.config.json; do
+    [ -f "$spa_out/$required" ] || die "the SPA build has no $required"
+  done
+  (cd "$spa_out" && zip -q -r -X "$spa_zip" .)
   echo "package.sh: wrote $spa_zip"
-else
-  echo "package.sh: spa/dist/index.html not found, SPA bundle skipped (build the SPA first)"
 fi

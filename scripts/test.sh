@@ -9,6 +9,8 @@ need_node
 apt_install wireguard-go wireguard-tools nftables libnftables1 caddy iproute2 iputils-ping procps util-linux chromium python3 ca-certificates shellcheck curl
 
 npm_ci "$ROOT"
+# The SPA's packages too, before the .NET tests: the packaging test builds the SPA bundle.
+npm_ci "$ROOT/spa"
 
 results=()
 failed=0
@@ -61,7 +63,6 @@ record dotnet "$passed" "$nfailed"
 
 # --- SPA ---------------------------------------------------------------------------------------
 if [ -f spa/package.json ]; then
-  npm_ci "$ROOT/spa"
   log "spa: unit tests (vitest)"
   set +e
   (cd spa && NO_COLOR=1 FORCE_COLOR=0 npx vitest run 2>&1) | tee "$work/spa-unit.log"

@@ -24,6 +24,8 @@ public sealed class FunctionsPackageFixture : IAsyncLifetime
 
     public string Zip => Path.Combine(_scratch, "out", "cloudwg-functions.zip");
 
+    public string SpaZip => Path.Combine(_scratch, "out", "cloudwg-spa.zip");
+
     public string Unpacked => Path.Combine(_scratch, "unpacked");
 
     internal ProcessResult PackageRun { get; private set; } = new(-1, "", "");

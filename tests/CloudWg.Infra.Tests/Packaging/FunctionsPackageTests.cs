@@ -50,6 +50,32 @@ public sealed class FunctionsPackageTests(FunctionsPackageFixture package) : ICl
     }
 
     [Fact]
+    public void SpaBundleIsAProductionBuildWithTheStaticWebAppConfigAtItsRoot()
+    {
+        using var zip = ZipFile.OpenRead(package.SpaZip);
+        var entries = zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Contains("index.html", entries);
+        Assert.Contains(entries, e => e.StartsWith("assets/", StringComparison.Ordinal) && e.EndsWith(".js", StringComparison.Ordinal));
+        Assert.DoesNotContain(entries, e => e.EndsWith(".map", StringComparison.Ordinal) || e.EndsWith(".ts", StringComparison.Ordinal) || e.EndsWith(".tsx", StringComparison.Ordinal));
+
+        // The Static Web App reads its routing from the bundle's root: client-side routes fall back to
+        // index.html, /api is left to the linked function app, and the security headers apply.
+        using var config = zip.GetEntry("staticwebapp.config.json")!.Open();
+        var json = JsonNode.Parse(config)!;
+        Assert.Equal("/index.html", (string?)json["navigationFallback"]?["rewrite"]);
+        Assert.Contains("/api/*", json["navigationFallback"]!["exclude"]!.AsArray().Select(e => (string?)e));
+        Assert.Contains("frame-ancestors 'none'", (string?)json["globalHeaders"]?["Content-Security-Policy"], StringComparison.Ordinal);
+
+        // The page references only bundled, hashed assets (nothing from another origin).
+        using var index = new StreamReader(zip.GetEntry("index.html")!.Open());
+        var html = index.ReadToEnd();
+        Assert.Matches("src=\"/assets/[^\"]+\\.js\"", html);
+        Assert.DoesNotContain("http://", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task StartedLikeTheFunctionsHostItAnswersHealthOnExactlyThePortGiven()
     {
         var host = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(package.Unpacked, "host.json"), TestContext.Current.CancellationToken))!;
