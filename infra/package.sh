@@ -2,16 +2,20 @@
 # Builds the deployment packages:
 #   <out>/cloudwg-functions.zip  Azure Functions package (custom handler): host.json, every
 #                                <Function>/function.json folder, the self-contained linux-x64
-#                                publish of functions/CloudWg.Functions.csproj and start.sh,
-#                                which runs the app on FUNCTIONS_CUSTOMHANDLER_PORT.
+#                                publish of functions/CloudWg.Functions.csproj, start.sh, which
+#                                runs the app on FUNCTIONS_CUSTOMHANDLER_PORT, and
+#                                agent/cloudwg-agent-linux-x64.tar.gz, the NativeAOT edge agent
+#                                that install commands download from /api/agent/downloads/.
 #   <out>/cloudwg-spa.zip        the admin SPA, built from spa/ (production Vite build, with
 #                                staticwebapp.config.json at its root for the Static Web App).
 #
 # Usage: infra/package.sh [--out DIR] [--functions-dir DIR] [--project CSPROJ] [--skip-spa]
+#                         [--skip-agent]
 #   --out            output folder (default: artifacts/ in the repository root)
 #   --functions-dir  where host.json and the function.json folders are (default: functions/)
 #   --project        the app to publish (default: functions/CloudWg.Functions.csproj)
 #   --skip-spa       do not build the SPA bundle
+#   --skip-agent     leave the agent out (nodes then cannot be installed from this control plane)
 set -euo pipefail
 
 repo_root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
@@ -20,6 +24,7 @@ functions_dir="$repo_root/functions"
 project="$repo_root/functions/CloudWg.Functions.csproj"
 start_script=start.sh
 skip_spa=false
+skip_agent=false
 
 die() {
   echo "package.sh: $*" >&2
@@ -32,7 +37,8 @@ while [ $# -gt 0 ]; do
     --functions-dir) functions_dir=${2:?--functions-dir needs a folder}; shift 2 ;;
     --project) project=${2:?--project needs a .csproj}; shift 2 ;;
     --skip-spa) skip_spa=true; shift ;;
-    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+    --skip-agent) skip_agent=true; shift ;;
+    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
     *) die "unknown argument '$1' (see --help)" ;;
   esac
 done
@@ -113,6 +119,15 @@ export ASPNETCORE_URLS
 exec "$here/CloudWg.Functions" "$@"
 SH
 chmod 0755 "$stage/$start_script" "$stage/CloudWg.Functions"
+
+if [ "$skip_agent" = false ]; then
+  echo "package.sh: publishing the edge agent (NativeAOT, linux-x64)"
+  # The app serves agent/<tarball> beside itself (functions/Agent/AgentDownloadOptions.cs).
+  sh "$repo_root/edge-agent/packaging/package.sh" --out "$stage/agent" > "$work/agent-package.log" 2>&1 \
+    || { cat "$work/agent-package.log" >&2; die "the edge agent did not build"; }
+  tar -tzf "$stage/agent/cloudwg-agent-linux-x64.tar.gz" > "$work/agent-tarball.list"
+  grep -qx './cloudwg-agent' "$work/agent-tarball.list" || die "the agent tarball has no cloudwg-agent"
+fi
 
 exe=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["customHandler"]["description"]["defaultExecutablePath"])' "$stage/host.json")
 case "$exe" in

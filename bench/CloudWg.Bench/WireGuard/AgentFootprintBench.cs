@@ -24,7 +24,7 @@ public static class AgentFootprintBench
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var binary = args.Length > 0 ? args[0] : "artifacts/agent/publish/cloudwg-agent";
+        var binary = args.Length > 0 ? args[0] : "edge-agent/bin/Release/net10.0/linux-x64/publish/cloudwg-agent";
         var peers = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
         var suffix = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(3));
         var ns = $"cwgfoot{suffix}";

@@ -14,6 +14,7 @@ namespace CloudWg.Infra.Tests.Packaging;
 [Trait("Category", "Slow")]
 public sealed class FunctionsPackageTests(FunctionsPackageFixture package) : IClassFixture<FunctionsPackageFixture>
 {
+    private const string AgentTarball = "cloudwg-agent-linux-x64.tar.gz";
     private const UnixFileMode Executable = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
     [Fact]
@@ -47,6 +48,41 @@ public sealed class FunctionsPackageTests(FunctionsPackageFixture package) : ICl
         Assert.Contains("Microsoft.AspNetCore.dll", entries.Keys);
         var runtimeConfig = JsonNode.Parse(File.ReadAllText(Path.Combine(package.Unpacked, "CloudWg.Functions.runtimeconfig.json")))!;
         Assert.NotNull(runtimeConfig["runtimeOptions"]?["includedFrameworks"]);
+    }
+
+    [Fact]
+    public async Task ZipCarriesTheNativeAotAgentTarballThatInstallCommandsDownload()
+    {
+        var tarball = Path.Combine(package.Unpacked, "agent", AgentTarball);
+        Assert.True(File.Exists(tarball), $"{tarball} is missing: nodes could not be installed from an Azure deployment");
+
+        var listing = await ProcessRunner.RunAsync("tar", ["-tvzf", tarball], TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+        Assert.True(listing.ExitCode == 0, listing.Describe());
+        var entries = listing.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var file in new[] { "./cloudwg-agent", "./libe_sqlite3.so", "./libsodium.so", "./cloudwg-agent.service" })
+        {
+            Assert.Contains(entries, e => e.EndsWith(" " + file, StringComparison.Ordinal));
+        }
+
+        // A native executable (NativeAOT), not a managed assembly needing a runtime on the node.
+        Assert.StartsWith("-rwx", entries.Single(e => e.EndsWith(" ./cloudwg-agent", StringComparison.Ordinal)), StringComparison.Ordinal);
+        var scratch = Directory.CreateTempSubdirectory("cloudwg-agent-tarball-").FullName;
+        try
+        {
+            var extract = await ProcessRunner.RunAsync("tar", ["-xzf", tarball, "-C", scratch, "./cloudwg-agent"], TimeSpan.FromMinutes(1), TestContext.Current.CancellationToken);
+            Assert.True(extract.ExitCode == 0, extract.Describe());
+            var header = new byte[4];
+            await using (var binary = File.OpenRead(Path.Combine(scratch, "cloudwg-agent")))
+            {
+                await binary.ReadExactlyAsync(header, TestContext.Current.CancellationToken);
+            }
+
+            Assert.Equal([0x7F, (byte)'E', (byte)'L', (byte)'F'], header);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
     }
 
     [Fact]
@@ -144,6 +180,15 @@ public sealed class FunctionsPackageTests(FunctionsPackageFixture package) : ICl
 
             // start.sh execs the app, so this pid is the app itself.
             Assert.Equal(new HashSet<int> { port }, ListeningSockets.PortsOf(process.Id));
+
+            // What an install command fetches: the script, and the agent tarball the package carries.
+            var script = await http.GetAsync($"http://127.0.0.1:{port}/api/agent/install.sh", TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+            var tarball = await http.GetAsync($"http://127.0.0.1:{port}/api/agent/downloads/{AgentTarball}", TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.OK, tarball.StatusCode);
+            Assert.Equal(
+                await File.ReadAllBytesAsync(Path.Combine(package.Unpacked, "agent", AgentTarball), TestContext.Current.CancellationToken),
+                await tarball.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
         }
         finally
         {
