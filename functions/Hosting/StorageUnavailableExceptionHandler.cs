@@ -13,40 +13,40 @@ public sealed partial class StorageUnavailableExceptionHandler(IProblemDetailsSe
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is Auth.DataKeyUnavailableException keyUnavailable && !httpContext.Response.HasStarted)
+        if (httpContext.Response.HasStarted)
         {
-            LogKeyUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, keyUnavailable.Message);
-            httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            return await problems.TryWriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = httpContext,
-                Exception = exception,
-                ProblemDetails =
-                {
-                    Status = StatusCodes.Status503ServiceUnavailable,
-                    Title = "Encryption key unavailable",
-                    Detail = keyUnavailable.Message + " Nothing was changed.",
-                },
-            });
+            return false;
         }
 
-        if (!IsStorageUnavailable(exception) || httpContext.Response.HasStarted)
+        if (exception is Auth.DataKeyUnavailableException keyUnavailable)
+        {
+            LogKeyUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, keyUnavailable.Message);
+            return await ServiceUnavailableAsync(httpContext, exception, "Encryption key unavailable", keyUnavailable.Message + " Nothing was changed.");
+        }
+
+        if (!IsStorageUnavailable(exception))
         {
             return false;
         }
 
         LogUnavailable(logger, httpContext.Request.Method, httpContext.Request.Path, exception.GetBaseException().Message);
-        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         httpContext.Response.Headers.RetryAfter = "5";
-        return await problems.TryWriteAsync(new ProblemDetailsContext
+        return await ServiceUnavailableAsync(
+            httpContext, exception, "Storage unavailable", "The control plane cannot reach its storage right now. Nothing was changed; try again in a few seconds.");
+    }
+
+    private ValueTask<bool> ServiceUnavailableAsync(HttpContext httpContext, Exception exception, string title, string detail)
+    {
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        return problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,
             Exception = exception,
             ProblemDetails =
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
-                Title = "Storage unavailable",
-                Detail = "The control plane cannot reach its storage right now. Nothing was changed; try again in a few seconds.",
+                Title = title,
+                Detail = detail,
             },
         });
     }

@@ -128,6 +128,20 @@ export function CheckboxField(p: { label: string; checked: boolean; onChange: (v
   );
 }
 
+/** A form's submit button (disabled while busy) and its Cancel button. */
+export function FormActions({ submit, busy, onCancel }: { submit: string; busy: boolean; onCancel: () => void }) {
+  return (
+    <div className="row">
+      <button type="submit" disabled={busy}>
+        {submit}
+      </button>
+      <button type="button" className="secondary" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
 export function ErrorBanner({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   if (!error) return null;
   const message = error instanceof ApiError ? error.detail : error instanceof Error ? error.message : String(error);

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError, asList, errorsByField } from '../api/client';
 import type { AdminDto, SecuritySettings } from '../api/types';
 import { ResourceModal, deleteWithEtag } from '../components/ResourceModal';
-import { CheckboxField, ConflictBanner, Empty, ErrorBanner, Loading, Modal, SelectField, StatusBadge, TextField, useLoad } from '../components/ui';
+import { CheckboxField, ConflictBanner, Empty, ErrorBanner, FormActions, Loading, Modal, SelectField, StatusBadge, TextField, useLoad } from '../components/ui';
 import { useEditor } from '../components/useEditor';
 import { useApp } from '../context';
 import { relativeTime } from '../format';
@@ -300,14 +300,7 @@ export function SetPasswordModal({ admin, onClose, onDone }: { admin: AdminDto; 
           </div>
         )}
         <ErrorBanner error={Object.keys(ed.fieldErrors).length ? null : ed.error} />
-        <div className="row">
-          <button type="submit" disabled={ed.busy}>
-            Set password
-          </button>
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormActions submit="Set password" busy={ed.busy} onCancel={onClose} />
       </form>
     </Modal>
   );

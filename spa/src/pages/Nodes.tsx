@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { api, ApiError, asList, type FieldErrors } from '../api/client';
 import type { NodeDto } from '../api/types';
 import { Link } from '../components/Link';
-import { Empty, ErrorBanner, Loading, Modal, StatusBadge, useLoad } from '../components/ui';
+import { Empty, ErrorBanner, FormActions, Loading, Modal, StatusBadge, useLoad } from '../components/ui';
 import { canWrite, useApp } from '../context';
 import { relativeTime } from '../format';
 import { statusLabel } from '../nodeStatus';
@@ -82,14 +82,7 @@ function CreateNode({ onClose }: { onClose: () => void }) {
       <form onSubmit={submit} noValidate>
         <NodeFields draft={draft} onChange={setDraft} errors={errors} />
         <ErrorBanner error={error} />
-        <div className="row">
-          <button type="submit" disabled={busy}>
-            Create node
-          </button>
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormActions submit="Create node" busy={busy} onCancel={onClose} />
       </form>
     </Modal>
   );

@@ -2,7 +2,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { api, ApiError, asList, errorsByField, type FieldErrors } from '../api/client';
 import type { NodeDto, PeerDto } from '../api/types';
 import { QrCode } from '../components/QrCode';
-import { CheckboxField, ConflictBanner, Empty, ErrorBanner, Loading, Modal, SelectField, StatusBadge, TextField, useLoad } from '../components/ui';
+import { CheckboxField, ConflictBanner, Empty, ErrorBanner, FormActions, Loading, Modal, SelectField, StatusBadge, TextField, useLoad } from '../components/ui';
 import { useEditor } from '../components/useEditor';
 import { canWrite, useApp } from '../context';
 import { buildClientConfig, configFileName, type TunnelMode } from '../crypto/config';
@@ -288,14 +288,7 @@ export function CreatePeer({ node, onClose }: { node: NodeDto; onClose: () => vo
         <TextField label="Notes" name="notes" value={notes} onChange={setNotes} errors={e.notes} multiline />
         {e[''] && <div className="banner error">{e[''].join(' ')}</div>}
         <ErrorBanner error={Object.keys(errors).length ? null : error} />
-        <div className="row">
-          <button type="submit" disabled={busy}>
-            Create peer
-          </button>
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormActions submit="Create peer" busy={busy} onCancel={onClose} />
       </form>
     </Modal>
   );
@@ -401,14 +394,7 @@ export function EditPeer({ peer, onClose }: { peer: PeerDto; onClose: () => void
         </p>
         {e[''] && <div className="banner error">{e[''].join(' ')}</div>}
         <ErrorBanner error={Object.keys(ed.fieldErrors).length ? null : ed.error} />
-        <div className="row">
-          <button type="submit" disabled={ed.busy}>
-            Save peer
-          </button>
-          <button type="button" className="secondary" onClick={onClose}>
-            Cancel
-          </button>
-        </div>
+        <FormActions submit="Save peer" busy={ed.busy} onCancel={onClose} />
       </form>
     </Modal>
   );

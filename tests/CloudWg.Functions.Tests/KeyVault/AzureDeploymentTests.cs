@@ -51,11 +51,7 @@ public sealed class AzureDeploymentTests(AzuriteFixture azurite)
         var setup = await anonymous.PostAsJsonAsync("/api/setup", new { token = SetupToken, username = "owner", password = Password }, Ct);
         Assert.Equal(HttpStatusCode.Created, setup.StatusCode);
 
-        using var ownerOnA = await AuthenticatedClients.LoginAsync(a, "owner", Password);
-        var enrol = await (await ownerOnA.PostAsJsonAsync("/api/auth/totp/setup", new { }, Ct)).JsonAsync();
-        var seed = Base32Encoding.ToBytes(enrol.GetProperty("secret").GetString());
-        var confirm = await ownerOnA.PostAsJsonAsync("/api/auth/totp/confirm", new { code = TotpService.Code(seed, clock.GetUtcNow()) }, Ct);
-        Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
+        var seed = await OwnerWithTotpAsync(a, clock, createOwner: false);
 
         // The other instance decrypts the seed the first one stored: both unwrapped the same data key.
         clock.Advance(TimeSpan.FromSeconds(30));
@@ -103,12 +99,7 @@ public sealed class AzureDeploymentTests(AzuriteFixture azurite)
         byte[] seed;
         await using (var before = Instance(vault, prefix))
         {
-            var app = before.WithClock(clock);
-            var admin = await AuthenticatedClients.CreateAdminAsync(app, Roles.Owner, "owner", Password);
-            using var session = await AuthenticatedClients.LoginAsync(app, admin.Id, Password);
-            var enrol = await (await session.PostAsJsonAsync("/api/auth/totp/setup", new { }, Ct)).JsonAsync();
-            seed = Base32Encoding.ToBytes(enrol.GetProperty("secret").GetString());
-            Assert.Equal(HttpStatusCode.OK, (await session.PostAsJsonAsync("/api/auth/totp/confirm", new { code = TotpService.Code(seed, clock.GetUtcNow()) }, Ct)).StatusCode);
+            seed = await OwnerWithTotpAsync(before.WithClock(clock), clock);
         }
 
         var original = vault.KeyVersions("cloudwg-data-kek").Single();
@@ -188,12 +179,7 @@ public sealed class AzureDeploymentTests(AzuriteFixture azurite)
         byte[] seed;
         await using (var before = Instance(vault, prefix))
         {
-            var app = before.WithClock(clock);
-            await AuthenticatedClients.CreateAdminAsync(app, Roles.Owner, "owner", Password);
-            using var session = await AuthenticatedClients.LoginAsync(app, "owner", Password);
-            var enrol = await (await session.PostAsJsonAsync("/api/auth/totp/setup", new { }, Ct)).JsonAsync();
-            seed = Base32Encoding.ToBytes(enrol.GetProperty("secret").GetString());
-            Assert.Equal(HttpStatusCode.OK, (await session.PostAsJsonAsync("/api/auth/totp/confirm", new { code = TotpService.Code(seed, clock.GetUtcNow()) }, Ct)).StatusCode);
+            seed = await OwnerWithTotpAsync(before.WithClock(clock), clock);
         }
 
         vault.DisableKeyVersion("cloudwg-data-kek", vault.KeyVersions("cloudwg-data-kek").Single());
@@ -315,6 +301,22 @@ public sealed class AzureDeploymentTests(AzuriteFixture azurite)
         }
 
         return settings;
+    }
+
+    /// <summary>Signs "owner" in (creating it first unless the setup did) and enrols TOTP; returns the seed.</summary>
+    private static async Task<byte[]> OwnerWithTotpAsync(WebApplicationFactory<Program> app, FakeTimeProvider clock, bool createOwner = true)
+    {
+        if (createOwner)
+        {
+            await AuthenticatedClients.CreateAdminAsync(app, Roles.Owner, "owner", Password);
+        }
+
+        using var session = await AuthenticatedClients.LoginAsync(app, "owner", Password);
+        var enrol = await (await session.PostAsJsonAsync("/api/auth/totp/setup", new { }, Ct)).JsonAsync();
+        var seed = Base32Encoding.ToBytes(enrol.GetProperty("secret").GetString());
+        var confirm = await session.PostAsJsonAsync("/api/auth/totp/confirm", new { code = TotpService.Code(seed, clock.GetUtcNow()) }, Ct);
+        Assert.Equal(HttpStatusCode.OK, confirm.StatusCode);
+        return seed;
     }
 
     private static async Task<HttpClient> SignInWithTotpAsync(WebApplicationFactory<Program> app, byte[] seed, FakeTimeProvider clock)
