@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using CloudWg.Functions.Storage;
@@ -29,6 +30,7 @@ public sealed partial class LocalReportListener(
         var queue = storage.Queues.GetQueueClient(storage.Names.ReportsQueue);
         var poison = storage.Queues.GetQueueClient(storage.Names.ReportsQueue + "-poison");
         var failing = false;
+        var warned = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             var handled = 0;
@@ -41,19 +43,24 @@ public sealed partial class LocalReportListener(
                     handled++;
                 }
 
-                if (failing)
+                if (warned)
                 {
                     LogRecovered(logger);
-                    failing = false;
                 }
+
+                failing = warned = false;
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
-                if (!failing)
+                // On a fresh account the queue appears once StorageInitializer has run: not worth a warning.
+                var notCreatedYet = e is RequestFailedException { ErrorCode: "QueueNotFound" };
+                if (!warned && !notCreatedYet)
                 {
-                    LogFailing(logger, e.GetType().Name, e.Message);
-                    failing = true;
+                    LogFailing(logger, Describe(e));
+                    warned = true;
                 }
+
+                failing = true;
             }
 
             if (handled == 0)
@@ -80,8 +87,13 @@ public sealed partial class LocalReportListener(
         await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the reports queue fails ({Type}: {Message}); retrying")]
-    private static partial void LogFailing(ILogger logger, string type, string message);
+    /// <summary>One line: the SDK's message for a failed request carries the whole HTTP exchange.</summary>
+    private static string Describe(Exception e) => e is RequestFailedException r
+        ? $"{r.Status} {r.ErrorCode ?? r.Message.Split('\n')[0]}"
+        : $"{e.GetType().Name}: {e.Message}";
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the reports queue fails ({Reason}); retrying")]
+    private static partial void LogFailing(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Reading the reports queue works again")]
     private static partial void LogRecovered(ILogger logger);
