@@ -111,7 +111,8 @@ public static class AgentCli
     private static int Status(AgentHostSettings settings, bool json, TextWriter output)
     {
         using var provider = AgentHost.BuildCore(settings);
-        var status = StatusCommand.Collect(settings.StateDirectory, provider.GetRequiredService<AgentStateStore>(), provider.GetRequiredService<NodeIdentityStore>());
+        var status = StatusCommand.Collect(settings.StateDirectory, provider.GetRequiredService<AgentStateStore>(), provider.GetRequiredService<NodeIdentityStore>(),
+            provider.GetRequiredService<IOptions<RenewalOptions>>().Value.RenewBefore);
         output.Write(json ? StatusCommand.ToJson(status) + Environment.NewLine : StatusCommand.ToText(status));
         return Ok;
     }

@@ -15,4 +15,9 @@ public sealed record AgentStatus(
     IReadOnlyList<AgentStatusReconcile> RecentReconciles,
     int PendingReports,
     long RejectedTotal,
-    IReadOnlyList<AgentStatusRejection> Rejections);
+    IReadOnlyList<AgentStatusRejection> Rejections,
+    string? CertificateSerial = null,
+    string? CertificateSha256 = null,
+    DateTimeOffset? LastRenewedAt = null,
+    string? RenewalError = null,
+    DateTimeOffset? RenewalErrorAt = null);

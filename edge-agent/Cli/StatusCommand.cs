@@ -9,10 +9,13 @@ namespace CloudWg.EdgeAgent.Cli;
 /// <summary><c>cloudwg-agent status</c>: what the agent holds and did, from its state store.</summary>
 public static class StatusCommand
 {
-    public static AgentStatus Collect(string stateDirectory, AgentStateStore store, NodeIdentityStore identity)
+    /// <param name="renewBefore"><c>Renewal:RenewBefore</c>, which can bring the renewal due time forward.</param>
+    public static AgentStatus Collect(string stateDirectory, AgentStateStore store, NodeIdentityStore identity, TimeSpan? renewBefore = null)
     {
         var enrollment = identity.GetEnrollment();
         var rejections = store.GetRejections();
+        using var certificate = identity.LoadLeafCertificate();
+        var renewal = identity.GetRenewalState();
         return new AgentStatus(
             AgentVersion.Current,
             stateDirectory,
@@ -20,14 +23,19 @@ public static class StatusCommand
             enrollment?.NodeId,
             enrollment?.ControlUrl,
             enrollment?.CertificateExpiresAt,
-            enrollment?.RenewalDueAt,
+            enrollment?.RenewalDueWith(renewBefore),
             store.GetLastAcceptedVersion(),
             store.GetAppliedVersion(),
             store.GetAcceptedVersions(),
             store.GetRecentReconciles(5).Select(r => new AgentStatusReconcile(r.At, r.Version, r.Trigger, r.Outcome, r.Detail)).ToList(),
             store.CountPendingReports(),
             rejections.Sum(r => r.Count),
-            rejections.Select(r => new AgentStatusRejection(r.Reason, r.Count, r.LastAt, r.LastDetail)).ToList());
+            rejections.Select(r => new AgentStatusRejection(r.Reason, r.Count, r.LastAt, r.LastDetail)).ToList(),
+            certificate?.SerialNumber,
+            certificate is null ? null : RootPin.Fingerprint(certificate),
+            renewal.LastRenewedAt,
+            renewal.Error,
+            renewal.ErrorAt);
     }
 
     public static string ToJson(AgentStatus status) => JsonSerializer.Serialize(status, AgentJsonContext.Default.AgentStatus);
@@ -43,7 +51,13 @@ public static class StatusCommand
         else
         {
             sb.AppendLine($"Node:            {status.NodeId} (control plane {status.ControlUrl})");
-            sb.AppendLine($"Certificate:     expires {status.CertificateExpiresAt:u}, renewal due {status.RenewalDueAt:u}");
+            sb.AppendLine($"Certificate:     serial {status.CertificateSerial}, SHA-256 {status.CertificateSha256}");
+            sb.AppendLine($"                 expires {status.CertificateExpiresAt:u}, renewal due {status.RenewalDueAt:u}"
+                + (status.LastRenewedAt is { } renewed ? $", last renewed {renewed:u}" : string.Empty));
+            if (status.RenewalError is { } error)
+            {
+                sb.AppendLine($"Renewal:         FAILING (last attempt {status.RenewalErrorAt:u}): {error}");
+            }
         }
 
         sb.AppendLine($"Desired state:   accepted v{status.LastAcceptedVersion}, applied v{status.AppliedVersion}, cached [{string.Join(", ", status.CachedVersions)}]");

@@ -36,4 +36,11 @@ public sealed record AgentEnrollment(
             return certificateDue < sasDue ? certificateDue : sasDue;
         }
     }
+
+    /// <summary>
+    /// <see cref="RenewalDueAt"/>, or earlier when <paramref name="renewBefore"/> (<c>Renewal:RenewBefore</c>) asks
+    /// for renewal that long before the certificate expires.
+    /// </summary>
+    public DateTimeOffset RenewalDueWith(TimeSpan? renewBefore) =>
+        renewBefore is { } before && CertificateExpiresAt - before < RenewalDueAt ? CertificateExpiresAt - before : RenewalDueAt;
 }

@@ -49,7 +49,14 @@ public sealed class ControlPlaneClient(HttpClient http, string controlUrl)
         if (!response.IsSuccessStatusCode)
         {
             var problem = await ProblemAsync(response, cancellationToken).ConfigureAwait(false);
-            throw new ControlPlaneException($"Renewal failed with {(int)response.StatusCode}: {problem}", (int)response.StatusCode);
+            throw response.StatusCode switch
+            {
+                HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden => new ControlPlaneException(
+                    $"The control plane refused this node's certificate ({(int)response.StatusCode}: {problem}). The node keeps serving its last " +
+                    "desired state but gets no updates; if it was revoked, remove the state directory and enroll it again with a new token.",
+                    (int)response.StatusCode),
+                _ => new ControlPlaneException($"Renewal failed with {(int)response.StatusCode}: {problem}", (int)response.StatusCode),
+            };
         }
 
         return await ReadCredentialsAsync(response, cancellationToken).ConfigureAwait(false);

@@ -95,6 +95,47 @@ public sealed class NodeIdentityStore(string stateDirectory, AgentStateStore sto
     public void SaveCertificateChain(IReadOnlyList<string> chainPem) =>
         StateDirectory.WriteSecret(Path.Combine(stateDirectory, CertificateFile), string.Join("\n", chainPem.Select(p => p.Trim())) + "\n");
 
+    /// <summary>The node's current leaf certificate (no key), for status; null before enrollment.</summary>
+    public X509Certificate2? LoadLeafCertificate()
+    {
+        var certPath = Path.Combine(stateDirectory, CertificateFile);
+        if (!File.Exists(certPath))
+        {
+            return null;
+        }
+
+        var chain = new X509Certificate2Collection();
+        chain.ImportFromPem(File.ReadAllText(certPath));
+        for (var i = 1; i < chain.Count; i++)
+        {
+            chain[i].Dispose();
+        }
+
+        return chain.Count == 0 ? null : chain[0];
+    }
+
+    /// <summary>A renewal succeeded: remembered for status, and any earlier failure is cleared.</summary>
+    public void RecordRenewed(DateTimeOffset at)
+    {
+        store.SetSetting(SettingKeys.LastRenewedAt, ControlPlaneClient.Iso(at));
+        store.SetSetting(SettingKeys.RenewalError, null);
+        store.SetSetting(SettingKeys.RenewalErrorAt, null);
+    }
+
+    /// <summary>A renewal failed: the reason is kept until one succeeds, so <c>cloudwg-agent status</c> can show it.</summary>
+    public void RecordRenewalFailed(DateTimeOffset at, string error)
+    {
+        store.SetSetting(SettingKeys.RenewalError, error);
+        store.SetSetting(SettingKeys.RenewalErrorAt, ControlPlaneClient.Iso(at));
+    }
+
+    /// <summary>When the last renewal succeeded, and the failure since then, if any.</summary>
+    public (DateTimeOffset? LastRenewedAt, string? Error, DateTimeOffset? ErrorAt) GetRenewalState() =>
+        (Time(SettingKeys.LastRenewedAt), store.GetSetting(SettingKeys.RenewalError), Time(SettingKeys.RenewalErrorAt));
+
+    private DateTimeOffset? Time(string key) =>
+        store.GetSetting(key) is { } text ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : null;
+
     /// <summary>The node's leaf certificate with its private key, for mutual TLS; null before enrollment.</summary>
     public X509Certificate2? LoadClientCertificate()
     {

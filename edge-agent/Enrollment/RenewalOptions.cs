@@ -12,4 +12,10 @@ public sealed class RenewalOptions
 
     /// <summary>Longest sleep between checks, so a changed clock or enrollment is noticed.</summary>
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Renew at the latest this long before the certificate expires. Unset: once a third of its lifetime remains. The
+    /// one-third rule and the SAS expiries still apply, so this can only make renewal earlier.
+    /// </summary>
+    public TimeSpan? RenewBefore { get; set; }
 }

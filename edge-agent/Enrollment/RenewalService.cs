@@ -28,23 +28,35 @@ public sealed class RenewalService(
                 if (identity.GetEnrollment() is { } enrollment)
                 {
                     var now = time.GetUtcNow();
-                    if (requested || now >= enrollment.RenewalDueAt)
+                    if (requested || now >= enrollment.RenewalDueWith(settings.RenewBefore))
                     {
                         requested = false;
                         var renewed = await renewer.RenewAsync(stoppingToken).ConfigureAwait(false);
-                        logger.LogInformation("Renewed the node certificate and SAS; next renewal due {Due:u}", renewed.RenewalDueAt);
-                        backoff.Reset();
+                        var due = renewed.RenewalDueWith(settings.RenewBefore);
+                        identity.RecordRenewed(time.GetUtcNow());
+                        logger.LogInformation("Renewed the node certificate and SAS; next renewal due {Due:u}", due);
                         failing = false;
-                        continue;
-                    }
+                        if (due > time.GetUtcNow())
+                        {
+                            backoff.Reset();
+                            continue;
+                        }
 
-                    var untilDue = enrollment.RenewalDueAt - now;
-                    delay = untilDue < delay ? untilDue : delay;
+                        // Already due again (a lifetime shorter than Renewal:RenewBefore): renewing at once would spin.
+                        logger.LogWarning("The renewed credentials are already due for renewal (is Renewal:RenewBefore longer than the certificate lifetime?); waiting before the next one");
+                        delay = backoff.Next();
+                    }
+                    else
+                    {
+                        var untilDue = enrollment.RenewalDueWith(settings.RenewBefore) - now;
+                        delay = untilDue < delay ? untilDue : delay;
+                    }
                 }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 delay = backoff.Next();
+                identity.RecordRenewalFailed(time.GetUtcNow(), e.Message);
                 if (!failing)
                 {
                     logger.LogWarning("Renewal failed, retrying with backoff: {Error}", e.Message);

@@ -70,7 +70,8 @@ public static class AgentHost
         services.AddOptions<ReportOptions>().Bind(configuration.GetSection(ReportOptions.Section))
             .Validate(o => o.Interval > TimeSpan.Zero, "Reports:Interval must be positive.").ValidateOnStart();
         services.AddOptions<RenewalOptions>().Bind(configuration.GetSection(RenewalOptions.Section))
-            .Validate(o => o.RetryDelay > TimeSpan.Zero && o.CheckInterval > TimeSpan.Zero, "Renewal intervals must be positive.").ValidateOnStart();
+            .Validate(o => o.RetryDelay > TimeSpan.Zero && o.CheckInterval > TimeSpan.Zero && (o.RenewBefore is null || o.RenewBefore > TimeSpan.Zero),
+                "Renewal intervals (and Renewal:RenewBefore, when set) must be positive.").ValidateOnStart();
 
         services.AddSingleton(_ => AgentStateStore.Open(stateDirectory));
         services.AddSingleton(sp => new NodeIdentityStore(stateDirectory, sp.GetRequiredService<AgentStateStore>()));

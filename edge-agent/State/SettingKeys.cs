@@ -7,4 +7,7 @@ public static class SettingKeys
     public const string AppliedVersion = "desired.appliedVersion";
     public const string Enrollment = "enrollment";
     public const string TrustBundle = "trustBundle";
+    public const string LastRenewedAt = "renewal.lastRenewedAt";
+    public const string RenewalError = "renewal.lastError";
+    public const string RenewalErrorAt = "renewal.lastErrorAt";
 }

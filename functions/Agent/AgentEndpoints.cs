@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Security.Cryptography.X509Certificates;
 using Azure;
 using CloudWg.Functions.Audit;
 using CloudWg.Functions.Auth;
@@ -52,8 +53,9 @@ public static class AgentEndpoints
         try
         {
             var issued = await issuer.IssueAsync(nodeId, publicKey, null, null, null, user.FindFirstValue(NodeClaims.Serial), cancellationToken).ConfigureAwait(false);
+            using var leaf = X509Certificate2.CreateFromPem(issued.CertificateChainPem[0]);
             await audit.RecordAsync(new AuditEvent($"node:{nodeId}", "node.renew", "success", "node", nodeId, nodeId, clientAddress.Of(http)?.ToString(),
-                Detail: $"previous serial {user.FindFirstValue(NodeClaims.Serial)}"), cancellationToken).ConfigureAwait(false);
+                Detail: $"serial {leaf.SerialNumber}, previous serial {user.FindFirstValue(NodeClaims.Serial)}"), cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(issued.ToRenewalResponse());
         }
         catch (NodeNotFoundException)

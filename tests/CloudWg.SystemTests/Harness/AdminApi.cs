@@ -35,7 +35,17 @@ public sealed class AdminApi : IDisposable
     public async Task<JsonObject> GetNodeAsync(string id) => (await SendAsync(HttpMethod.Get, $"api/nodes/{id}", null)).Body;
 
     public async Task<string> CreateEnrollmentTokenAsync(string nodeId) =>
-        (await SendAsync(HttpMethod.Post, $"api/nodes/{nodeId}/enrollment", null)).Body["token"]!.GetValue<string>();
+        AdminApi.Text(await CreateEnrollmentAsync(nodeId), "token");
+
+    /// <summary>The whole enrollment answer: token, commands and the root's SHA-256 fingerprint (<c>rootCertificateSha256</c>).</summary>
+    public async Task<JsonObject> CreateEnrollmentAsync(string nodeId) => (await SendAsync(HttpMethod.Post, $"api/nodes/{nodeId}/enrollment", null)).Body;
+
+    public async Task<JsonObject> RevokeNodeAsync(string nodeId) => (await SendAsync(HttpMethod.Post, $"api/nodes/{nodeId}/revoke", null)).Body;
+
+    /// <summary>The newest audit entries (up to 500) whose action starts with <paramref name="action"/>, for one node.</summary>
+    public async Task<IReadOnlyList<JsonObject>> AuditAsync(string action, string nodeId) =>
+        (await SendAsync(HttpMethod.Get, $"api/audit?pageSize=500&action={Uri.EscapeDataString(action)}&nodeId={Uri.EscapeDataString(nodeId)}", null))
+            .Body["items"]!.AsArray().Select(item => item!.AsObject()).ToList();
 
     public async Task<JsonObject> CreatePeerAsync(string nodeId, object peer) =>
         (await SendAsync(HttpMethod.Post, $"api/nodes/{nodeId}/peers", peer)).Body;

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace CloudWg.SystemTests.Harness;
 
@@ -16,26 +16,32 @@ public sealed class Agent : IAsyncDisposable
     {
         stateDirectory = Path.Combine(root, "agent-state");
         configFile = Path.Combine(root, "agent.json");
-        File.WriteAllText(configFile, JsonSerializer.Serialize(new
+        Config = new JsonObject
         {
-            WireGuard = new
+            ["WireGuard"] = new JsonObject
             {
-                NetworkNamespace = network.NodeNamespace,
-                UapiSocketDirectory = network.NodeSockets,
-                UserspaceCommand = network.UserspaceScript,
+                ["NetworkNamespace"] = network.NodeNamespace,
+                ["UapiSocketDirectory"] = network.NodeSockets,
+                ["UserspaceCommand"] = network.UserspaceScript,
             },
             // Default idle polling (2 s), but retry storage quickly after the outage the journey simulates.
-            Inbox = new { ErrorPollInterval = "00:00:02" },
-            Logging = new { LogLevel = new { Default = "Information" } },
-        }));
+            ["Inbox"] = new JsonObject { ["ErrorPollInterval"] = "00:00:02" },
+            ["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["Default"] = "Information" } },
+        };
     }
+
+    /// <summary>The agent's configuration file (<c>--config</c>), written before each command; add sections before enrolling.</summary>
+    public JsonObject Config { get; }
 
     public string Log() => process?.Log() ?? "--- agent: not running ---";
 
-    public async Task EnrollAsync(Uri controlUrl, string token)
+    /// <param name="rootSha256">For an HTTPS control URL served with the fleet certificate: the root's fingerprint.</param>
+    public async Task EnrollAsync(Uri controlUrl, string token, string? rootSha256 = null)
     {
-        var (code, output, error) = await Shell.RunAsync(BuildOutput.DotNet, BuildOutput.AgentDll, "enroll",
-            "--control-url", controlUrl.AbsoluteUri.TrimEnd('/'), "--token", token, "--state-dir", stateDirectory, "--config", configFile);
+        WriteConfig();
+        string[] pin = rootSha256 is null ? [] : ["--root-sha256", rootSha256];
+        var (code, output, error) = await Shell.RunAsync(BuildOutput.DotNet, [BuildOutput.AgentDll, "enroll",
+            "--control-url", controlUrl.AbsoluteUri.TrimEnd('/'), "--token", token, "--state-dir", stateDirectory, "--config", configFile, .. pin]);
         if (code != 0)
         {
             throw new InvalidOperationException($"cloudwg-agent enroll failed with {code}:\n{output}\n{error}");
@@ -49,6 +55,7 @@ public sealed class Agent : IAsyncDisposable
             throw new InvalidOperationException("The agent is already running.");
         }
 
+        WriteConfig();
         process = ChildProcess.Start("agent", BuildOutput.DotNet, [BuildOutput.AgentDll, "run", "--state-dir", stateDirectory, "--config", configFile]);
     }
 
@@ -61,8 +68,20 @@ public sealed class Agent : IAsyncDisposable
     }
 
     /// <summary><c>cloudwg-agent status --json</c>.</summary>
-    public async Task<string> StatusAsync() =>
-        (await Shell.RunAsync(BuildOutput.DotNet, BuildOutput.AgentDll, "status", "--json", "--state-dir", stateDirectory, "--config", configFile)).Output;
+    public async Task<string> StatusAsync()
+    {
+        WriteConfig();
+        return (await Shell.RunAsync(BuildOutput.DotNet, BuildOutput.AgentDll, "status", "--json", "--state-dir", stateDirectory, "--config", configFile)).Output;
+    }
+
+    /// <summary><c>cloudwg-agent status</c> as an operator reads it.</summary>
+    public async Task<string> StatusTextAsync()
+    {
+        WriteConfig();
+        return (await Shell.RunAsync(BuildOutput.DotNet, BuildOutput.AgentDll, "status", "--state-dir", stateDirectory, "--config", configFile)).Output;
+    }
 
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    private void WriteConfig() => File.WriteAllText(configFile, Config.ToJsonString());
 }

@@ -1,0 +1,142 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Azure.Data.Tables;
+using CloudWg.EdgeAgent.WireGuard;
+using CloudWg.SystemTests.Harness;
+
+namespace CloudWg.SystemTests.Journey;
+
+/// <summary>
+/// Certificate renewal end to end: the real agent renews its node certificate and SAS set over mutual TLS against the
+/// control plane's real HTTPS listener (fleet-CA server certificate, root pinned at enrollment), uses the renewed
+/// certificate for the next call, and when the node is revoked reports the refusal while WireGuard keeps serving
+/// its cached desired state.
+/// </summary>
+[Trait("Category", "Privileged")]
+public sealed partial class RenewalJourneyTests : IAsyncLifetime
+{
+    private const string NodeInterface = "cloudwg0";
+    private const int ListenPort = 51820;
+
+    private SystemStack? stack;
+
+    public async ValueTask InitializeAsync() => stack = await SystemStack.CreateAsync("cwg-renew-");
+
+    public async ValueTask DisposeAsync()
+    {
+        if (stack is not null)
+        {
+            await stack.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Agent_renews_over_mutual_TLS_uses_the_new_certificate_and_keeps_serving_when_revoked()
+    {
+        var (storage, controlPlane, network, agent) = (stack!.Storage, stack.ControlPlane, stack.Network, stack.Agent);
+
+        // The shortest node certificate the control plane allows (1 h), and an agent told to renew when less than
+        // 59 min 55 s of it remain: a renewal a few seconds after each issuance, so the test sees a chain of them.
+        controlPlane.Settings["CloudWg__Pki__NodeCertificateLifetime"] = "01:00:00";
+        agent.Config["Renewal"] = new JsonObject
+        {
+            ["RenewBefore"] = "00:59:55",
+            ["RetryDelay"] = "00:00:02",
+            ["MaxRetryDelay"] = "00:00:05",
+        };
+        var setupToken = await stack.StartAndReadSetupTokenAsync();
+        using var api = new AdminApi(controlPlane.BaseUrl);
+        await api.SetupAndLoginAsync(setupToken, "owner", "correct horse battery staple 42");
+
+        var subnet = Random.Shared.Next(1, 254);
+        var tunnelNetwork = $"10.78.{subnet}.0/24";
+        var nodeTunnelAddress = $"10.78.{subnet}.1";
+        var node = await api.CreateNodeAsync(new { name = "renewing-node", endpoint = network.NodeUnderlay, listenPort = ListenPort, ipv4Network = tunnelNetwork });
+        var nodeId = AdminApi.Text(node, "id");
+
+        // Enrollment against the HTTPS listener, pinning the fleet root as the enrollment page says.
+        var enrollment = await api.CreateEnrollmentAsync(nodeId);
+        await agent.EnrollAsync(controlPlane.HttpsUrl, AdminApi.Text(enrollment, "token"), AdminApi.Text(enrollment, "rootCertificateSha256"));
+        var enrolled = await StatusAsync();
+        Assert.Equal(controlPlane.HttpsUrl.AbsoluteUri.TrimEnd('/'), enrolled["controlUrl"]?.GetValue<string>());
+        var enrolledSerial = AdminApi.Text(enrolled, "certificateSerial");
+
+        agent.Start();
+        string Diagnostics() => string.Join('\n', agent.Log(), controlPlane.Log(), storage.Log());
+
+        // A working tunnel, so there is a desired state to keep once the node is revoked.
+        var nodePublicKey = "";
+        await Poll.UntilAsync("the node's public key registered by enrollment", async () =>
+        {
+            nodePublicKey = (await api.GetNodeAsync(nodeId))["publicKey"]?.GetValue<string>() ?? "";
+            return nodePublicKey.Length > 0;
+        }, diagnostics: Diagnostics);
+        var clientKey = WgKeyPair.GeneratePrivateKey();
+        var clientPublic = WgKeyPair.PublicKeyOf(clientKey).ToString();
+        var peer = await api.CreatePeerAsync(nodeId, new { name = "laptop", publicKey = clientPublic });
+        var peerAddress = peer["addresses"]!.AsArray()[0]!.GetValue<string>();
+        await Poll.UntilAsync("the peer on the node's interface", async () => (await network.NodePeersAsync(NodeInterface))?.Contains(clientPublic) == true, diagnostics: Diagnostics);
+        await network.StartClientAsync(clientKey.ToString(), nodePublicKey, ListenPort, peerAddress, tunnelNetwork);
+        await PingsAsync("before any renewal");
+
+        // Renewals as the control plane audits them: "serial NEW, previous serial OLD", OLD being the certificate
+        // the agent authenticated with. A renewal whose OLD was itself issued by a renewal proves the agent stored
+        // the renewed certificate and presented it in the next mutual-TLS handshake.
+        var renewals = new Dictionary<string, string>();
+        await Poll.UntilAsync("two chained renewals in the audit log (enrolled → renewed → renewed again)", async () =>
+        {
+            foreach (var entry in await api.AuditAsync("node.renew", nodeId))
+            {
+                if (entry["outcome"]?.GetValue<string>() == "success" && RenewalDetail().Match(entry["detail"]?.GetValue<string>() ?? "") is { Success: true } m)
+                {
+                    renewals[m.Groups["serial"].Value] = m.Groups["previous"].Value;
+                }
+            }
+
+            return renewals.Values.Contains(enrolledSerial) && renewals.Values.Any(renewals.ContainsKey);
+        }, diagnostics: () => Diagnostics() + "\n--- renewals (serial ← previous) ---\n" + string.Join('\n', renewals.Select(r => $"{r.Key} ← {r.Value}")));
+
+        // The agent stores what it was issued: its certificate is a renewed one, with the key of its own new CSR.
+        var renewed = await StatusAsync();
+        var renewedSerial = AdminApi.Text(renewed, "certificateSerial");
+        Assert.NotEqual(enrolledSerial, renewedSerial);
+        Assert.NotNull(renewed["lastRenewedAt"]);
+        Assert.Null(renewed["renewalError"]);
+        Assert.NotEqual(enrolled["certificateSha256"]?.GetValue<string>(), renewed["certificateSha256"]?.GetValue<string>());
+
+        // The control plane's certificate store recorded the renewals as such.
+        var certificates = new TableClient(storage.ConnectionString, "certificates");
+        var rows = certificates.Query<TableEntity>(e => e.PartitionKey == nodeId, cancellationToken: TestContext.Current.CancellationToken).ToDictionary(e => e.RowKey);
+        Assert.Equal("enroll", rows[enrolledSerial].GetString("Reason"));
+        Assert.All(renewals.Keys.Where(rows.ContainsKey), serial => Assert.Equal("renew", rows[serial].GetString("Reason")));
+        Assert.True(rows.ContainsKey(renewedSerial), $"The agent's certificate {renewedSerial} is not in the control plane's store.");
+        Assert.Equal(rows[renewedSerial].GetString("Thumbprint"), renewed["certificateSha256"]?.GetValue<string>());
+
+        // Revocation: the next renewal is refused, the agent says so, and the tunnel keeps working on the cached state.
+        var revocation = await api.RevokeNodeAsync(nodeId);
+        var revokedSerials = revocation["revokedSerials"]!.AsArray().Select(s => s!.GetValue<string>()).ToHashSet();
+        var refused = new JsonObject();
+        await Poll.UntilAsync("the agent reporting its renewal refused", async () =>
+        {
+            refused = await StatusAsync();
+            return refused["renewalError"]?.GetValue<string>() is { } error && error.Contains("revoked", StringComparison.Ordinal);
+        }, diagnostics: () => Diagnostics() + "\n--- status ---\n" + refused.ToJsonString());
+        Assert.Contains("refused this node's certificate", refused["renewalError"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains(AdminApi.Text(refused, "certificateSerial"), revokedSerials);
+        Assert.True(refused["enrolled"]!.GetValue<bool>());
+        Assert.True(refused["appliedVersion"]!.GetValue<long>() > 0);
+        Assert.NotEmpty(refused["cachedVersions"]!.AsArray());
+        Assert.Contains("Renewal:         FAILING", await agent.StatusTextAsync(), StringComparison.Ordinal);
+        await PingsAsync("after the node was revoked and its renewal refused", times: 3);
+        Assert.Contains(clientPublic, await network.NodePeersAsync(NodeInterface) ?? []);
+
+        async Task<JsonObject> StatusAsync() => JsonNode.Parse(await agent.StatusAsync())!.AsObject();
+
+        async Task PingsAsync(string when, int times = 2) =>
+            await Poll.UntilStableAsync($"pings from the client to {nodeTunnelAddress} {when}", () => network.PingAsync(nodeTunnelAddress), times,
+                diagnostics: () => Diagnostics() + "\n--- wg show ---\n" + network.NodeShowAsync(NodeInterface).GetAwaiter().GetResult());
+    }
+
+    [GeneratedRegex("^serial (?<serial>[0-9A-F]+), previous serial (?<previous>[0-9A-F]+)$")]
+    private static partial Regex RenewalDetail();
+}
