@@ -1,10 +1,15 @@
+using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
+using CloudWg.EdgeAgent.Cli;
 using CloudWg.EdgeAgent.Enrollment;
 using CloudWg.EdgeAgent.Inbox;
 using CloudWg.EdgeAgent.Infrastructure;
 using CloudWg.EdgeAgent.State;
 using CloudWg.EdgeAgent.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CloudWg.EdgeAgent.Tests.Enrollment;
 
@@ -55,6 +60,94 @@ public sealed class RenewalAndPullTests : IAsyncLifetime
         var enrollment = new AgentEnrollment("n", "http://x", "http://q?s", start.AddDays(300), "http://b?s", start.AddDays(300), "http://r?s", start.AddDays(300), start, start.AddDays(300));
         Assert.Equal(start.AddDays(200), enrollment.RenewalDueAt);
         Assert.Equal(start.AddDays(20), (enrollment with { InboxExpiresAt = start.AddDays(30) }).RenewalDueAt);
+    }
+
+    [Fact]
+    public void Renew_before_brings_renewal_forward_but_never_later()
+    {
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var enrollment = new AgentEnrollment("n", "http://x", "http://q?s", start.AddDays(300), "http://b?s", start.AddDays(300), "http://r?s", start.AddDays(300), start, start.AddDays(300));
+        Assert.Equal(enrollment.RenewalDueAt, enrollment.RenewalDueWith(null));
+        Assert.Equal(start.AddDays(50), enrollment.RenewalDueWith(TimeSpan.FromDays(250)));
+        Assert.Equal(start.AddDays(200), enrollment.RenewalDueWith(TimeSpan.FromDays(10)));
+    }
+
+    [Fact]
+    public async Task Renewal_service_renews_when_due_and_reports_a_refusal_without_losing_the_enrollment()
+    {
+        // A 1 h certificate and RenewBefore 59 min 58 s: due two seconds after each issuance.
+        server.CertificateLifetime = TimeSpan.FromHours(1);
+        server.ValidTokens.Add("second-token");
+        using var node = new AgentUnderTest(signer, null, new()
+        {
+            ["Renewal:RenewBefore"] = "00:59:58",
+            ["Renewal:RetryDelay"] = "00:00:01",
+            ["Renewal:MaxRetryDelay"] = "00:00:01",
+        });
+        using (var http = new HttpClient())
+        {
+            await new Enroller(node.Store, node.Identity, TimeProvider.System, TextWriter.Null).EnrollAsync(server.Url, "second-token", http, TestContext.Current.CancellationToken);
+        }
+
+        AgentStatus Status() => StatusCommand.Collect(node.Settings.StateDirectory, node.Store, node.Identity, TimeSpan.Parse("00:59:58", CultureInfo.InvariantCulture));
+        var enrolled = Status();
+        Assert.NotNull(enrolled.CertificateSerial);
+        Assert.Null(enrolled.LastRenewedAt);
+        Assert.True(enrolled.RenewalDueAt < enrolled.CertificateExpiresAt - TimeSpan.FromMinutes(59));
+
+        var service = ActivatorUtilities.CreateInstance<RenewalService>(node.Services);
+        await service.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            Assert.True(await Run.EventuallyAsync(() => Task.FromResult(Status().LastRenewedAt is not null), TimeSpan.FromSeconds(30)), "no renewal");
+            var renewed = Status();
+            Assert.NotEqual(enrolled.CertificateSerial, renewed.CertificateSerial);
+            Assert.NotEqual(enrolled.CertificateSha256, renewed.CertificateSha256);
+            Assert.Null(renewed.RenewalError);
+
+            server.RefuseRenewals = "The client certificate has been revoked. The node must be enrolled again with a new token.";
+            Assert.True(await Run.EventuallyAsync(() => Task.FromResult(Status().RenewalError is not null), TimeSpan.FromSeconds(30)), "no refusal reported");
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
+
+        var refused = Status();
+        Assert.Contains("refused this node's certificate (401: The client certificate has been revoked.", refused.RenewalError, StringComparison.Ordinal);
+        Assert.Contains("keeps serving its last desired state", refused.RenewalError, StringComparison.Ordinal);
+        Assert.NotNull(refused.RenewalErrorAt);
+        Assert.True(refused.Enrolled);
+        Assert.NotNull(refused.LastRenewedAt);
+        Assert.Contains("Renewal:         FAILING", StatusCommand.ToText(refused), StringComparison.Ordinal);
+        using var stillHeld = node.Identity.LoadClientCertificate();
+        Assert.NotNull(stillHeld);
+        Assert.Equal(refused.CertificateSerial, stillHeld.SerialNumber);
+    }
+
+    [Fact]
+    public async Task Renewed_credentials_that_are_already_due_wait_for_the_backoff_instead_of_spinning()
+    {
+        // RenewBefore longer than a certificate's whole lifetime: every certificate is due as soon as it is issued.
+        server.CertificateLifetime = TimeSpan.FromHours(1);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var options = Options.Create(new RenewalOptions { RenewBefore = TimeSpan.FromDays(400), RetryDelay = TimeSpan.FromMinutes(1), MaxRetryDelay = TimeSpan.FromMinutes(1) });
+        var service = new RenewalService(agent.Identity, agent.Services.GetRequiredService<CredentialRenewer>(), new RenewalTrigger(), options, time, NullLogger<RenewalService>.Instance);
+        await service.StartAsync(TestContext.Current.CancellationToken);
+        try
+        {
+            Assert.True(await Run.EventuallyAsync(() => Task.FromResult(server.Renewals == 1), TimeSpan.FromSeconds(30)), "no renewal");
+            // No time passes on the service's clock: it must not renew again (without the guard it would, at once and forever).
+            await Task.Delay(TimeSpan.FromSeconds(1), TestContext.Current.CancellationToken);
+            Assert.Equal(1, server.Renewals);
+
+            time.Advance(TimeSpan.FromMinutes(2));
+            Assert.True(await Run.EventuallyAsync(() => Task.FromResult(server.Renewals == 2), TimeSpan.FromSeconds(30)), "no renewal after the backoff");
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+        }
     }
 
     [Fact]

@@ -109,6 +109,9 @@ public sealed class FakeControlPlane : IAsyncDisposable
 
     public TimeSpan CertificateLifetime { get; set; } = TimeSpan.FromDays(365);
 
+    /// <summary>When set, renewals answer 401 with this detail, as the control plane does for a revoked certificate.</summary>
+    public string? RefuseRenewals { get; set; }
+
     private async Task ServeAsync()
     {
         while (!stop.IsCancellationRequested)
@@ -167,6 +170,11 @@ public sealed class FakeControlPlane : IAsyncDisposable
                 var response = new EnrollmentResponse("node-e", Issue(enroll.Csr), bundle, Grant("inbox"), Grant("blob"), Grant("reports"), DateTimeOffset.UtcNow + CertificateLifetime);
                 return Answer(200, "application/json", Encoding.UTF8.GetString(CanonicalJson.Serialize(response, ProtocolJsonContext.Default.EnrollmentResponse)));
             case ("POST", "/api/agent/renew"):
+                if (RefuseRenewals is { } refusal)
+                {
+                    return Answer(401, Problem, $"{{\"title\":\"Node certificate required\",\"detail\":\"{refusal}\"}}");
+                }
+
                 var renew = CanonicalJson.Deserialize(Encoding.UTF8.GetBytes(body), ProtocolJsonContext.Default.RenewalRequest);
                 Renewals++;
                 var renewed = new RenewalResponse(Issue(renew.Csr), Grant("inbox"), Grant("blob"), Grant("reports"), DateTimeOffset.UtcNow + CertificateLifetime);
