@@ -62,6 +62,14 @@ public static class AgentEndpoints
         {
             return TypedResults.Problem(detail: $"Node {nodeId} no longer exists.", statusCode: StatusCodes.Status404NotFound, title: "Node not found");
         }
+        catch (NodeRevokedException)
+        {
+            // Revoked while the renewal ran: the same answer the next request gets from authentication.
+            return TypedResults.Problem(
+                detail: "The client certificate has been revoked. The node must be enrolled again with a new token.",
+                statusCode: StatusCodes.Status401Unauthorized,
+                title: "Node certificate required");
+        }
         catch (StorageBusyException e)
         {
             http.Response.Headers.RetryAfter = "60";

@@ -18,6 +18,7 @@ public sealed class NodeCredentialIssuer(
     NodeSasService sas,
     NodeCertificateStore certificates,
     INodeDirectory nodes,
+    NodeRevocation revocation,
     IOptions<PkiOptions> options,
     TimeProvider time)
 {
@@ -33,7 +34,7 @@ public sealed class NodeCredentialIssuer(
 
         var certificate = await authority.IssueNodeCertificateAsync(nodeId, publicKey, options.Value.NodeCertificateLifetime, cancellationToken).ConfigureAwait(false);
         var renewal = renewedSerial is not null;
-        await certificates.RecordIssuedAsync(nodeId, certificate, renewal ? "renew" : "enroll", cancellationToken).ConfigureAwait(false);
+        await certificates.RecordIssuedAsync(nodeId, certificate, renewal ? NodeCertificateStore.RenewReason : "enroll", cancellationToken).ConfigureAwait(false);
         // A new enrollment (say, a reinstalled machine) supersedes everything the node held before; a renewal keeps
         // the certificate and SAS it was made with, so a lost response does not lock the node out.
         await certificates.RevokeExceptAsync(nodeId, renewal ? [certificate.SerialNumber, renewedSerial!] : [certificate.SerialNumber], time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
@@ -47,6 +48,15 @@ public sealed class NodeCredentialIssuer(
             certificate.GetCertHashString(HashAlgorithmName.SHA256),
             expiresAt,
             time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        if (renewal && await certificates.IsRevokedAsync(nodeId, cancellationToken).ConfigureAwait(false))
+        {
+            // Revoked while this renewal was in flight, and maybe before the SAS above were issued: revoke again (the
+            // certificate recorded above and those SAS included), and hand out nothing. A revocation that has not
+            // reached this point yet revokes them itself.
+            await revocation.RevokeAsync(nodeId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            throw new NodeRevokedException(nodeId);
+        }
+
         var ca = await authority.GetCertificatesAsync(cancellationToken).ConfigureAwait(false);
         return new IssuedCredentials(
             nodeId,

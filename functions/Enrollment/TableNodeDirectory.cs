@@ -30,7 +30,8 @@ public sealed class TableNodeDirectory(StorageClients storage) : INodeDirectory
             ["CertificateThumbprint"] = enrollment.CertificateThumbprint,
             ["CertificateExpiresAt"] = enrollment.CertificateExpiresAt,
             ["EnrolledAt"] = enrollment.EnrolledAt,
-            ["Status"] = "enrolled",
+            // A renewal (no WireGuard key) leaves the status alone: it must not undo a revocation that raced with it.
+            ["Status"] = enrollment.WireGuardPublicKey is null ? null : "enrolled",
         }), cancellationToken);
 
     public Task MarkRevokedAsync(string nodeId, DateTimeOffset revokedAt, CancellationToken cancellationToken = default) =>

@@ -14,6 +14,12 @@ public sealed class NodeCertificateStore(StorageClients storage, TimeProvider ti
 {
     public const string StateRowKey = "state";
 
+    /// <summary>The <c>reason</c> of a certificate issued by renewal (<c>enroll</c> for an enrollment).</summary>
+    public const string RenewReason = "renew";
+
+    private const string EnrolledStatus = "enrolled";
+    private const string RevokedStatus = "revoked";
+
     private TableClient Table => storage.Table("certificates");
 
     public async Task RecordIssuedAsync(string nodeId, X509Certificate2 certificate, string reason, CancellationToken cancellationToken = default)
@@ -28,18 +34,31 @@ public sealed class NodeCertificateStore(StorageClients storage, TimeProvider ti
             // The public certificate: report ingest verifies the node's signed reports with its key.
             ["CertificatePem"] = certificate.ExportCertificatePem(),
         }, cancellationToken).ConfigureAwait(false);
-        await Table.UpsertEntityAsync(new TableEntity(nodeId, StateRowKey)
+        var state = new TableEntity(nodeId, StateRowKey) { ["CurrentSerial"] = certificate.SerialNumber };
+        if (reason != RenewReason)
         {
-            ["Status"] = "enrolled",
-            ["CurrentSerial"] = certificate.SerialNumber,
-        }, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            // Only an enrollment ends a revocation: a renewal that raced with one must not undo it.
+            state["Status"] = EnrolledStatus;
+        }
+
+        await Table.UpsertEntityAsync(state, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Whether the certificate with <paramref name="serial"/> was issued to <paramref name="nodeId"/> and is not revoked.</summary>
+    /// <summary>
+    /// Whether the certificate with <paramref name="serial"/> was issued to <paramref name="nodeId"/> and is not revoked,
+    /// and the node is not revoked either (which also covers a certificate a renewal recorded while the revocation ran).
+    /// </summary>
     public async Task<bool> IsActiveAsync(string nodeId, string serial, CancellationToken cancellationToken = default)
     {
         var row = await Table.GetEntityIfExistsAsync<TableEntity>(nodeId, serial, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue && row.Value!.GetDateTimeOffset("RevokedAt") is null;
+        return row.HasValue && row.Value!.GetDateTimeOffset("RevokedAt") is null && !await IsRevokedAsync(nodeId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the node's last revocation came after its last enrollment.</summary>
+    public async Task<bool> IsRevokedAsync(string nodeId, CancellationToken cancellationToken = default)
+    {
+        var row = await Table.GetEntityIfExistsAsync<TableEntity>(nodeId, StateRowKey, ["Status"], cancellationToken).ConfigureAwait(false);
+        return row.HasValue && row.Value!.GetString("Status") == RevokedStatus;
     }
 
     /// <summary>The node's certificates that are neither revoked nor expired at <paramref name="at"/>, newest first.</summary>
@@ -75,7 +94,7 @@ public sealed class NodeCertificateStore(StorageClients storage, TimeProvider ti
     public async Task<IReadOnlyList<string>> RevokeAllAsync(string nodeId, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         var revoked = await RevokeExceptAsync(nodeId, [], at, cancellationToken).ConfigureAwait(false);
-        await Table.UpsertEntityAsync(new TableEntity(nodeId, StateRowKey) { ["Status"] = "revoked", ["RevokedAt"] = at }, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        await Table.UpsertEntityAsync(new TableEntity(nodeId, StateRowKey) { ["Status"] = RevokedStatus, ["RevokedAt"] = at }, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
         return revoked;
     }
 

@@ -3,11 +3,16 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Azure.Data.Tables;
 using CloudWg.Functions.Agent;
+using CloudWg.Functions.Audit;
+using CloudWg.Functions.Enrollment;
+using CloudWg.Functions.Pki;
 using CloudWg.Functions.Sas;
 using CloudWg.Functions.Tests.Pki;
 using CloudWg.Protocol.Messages;
 using CloudWg.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CloudWg.Functions.Tests.Agent;
 
@@ -42,6 +47,46 @@ public sealed class AgentMtlsTests(AzuriteFixture azurite)
         using var renewedCertificate = CopyWithKey(leaf, newKey);
         using var renewedClient = app.NewClient(renewedCertificate);
         await AssertUnauthorized(await renewedClient.GetAsync("/api/agent/desired-state", Ct), "revoked");
+    }
+
+    [Fact]
+    public async Task Renewal_audit_names_the_new_serial_and_the_one_it_was_made_with()
+    {
+        await using var app = await new PkiApp(azurite.ConnectionString).StartAsync();
+        var (agent, nodeId, enrolled) = await EnrollAsync(app);
+        using var certificate = agent.ClientCertificate(enrolled.CertificateChainPem);
+        using var mtls = app.NewClient(certificate);
+        using var renewed = await RenewAsync(mtls, agent);
+
+        var audit = app.Services.GetRequiredService<IAuditLog>();
+        var entry = Assert.Single((await audit.ListAsync(50, null, new AuditFilter(null, "node.renew", null, nodeId), Ct)).Items);
+        Assert.Equal($"serial {renewed.SerialNumber}, previous serial {certificate.SerialNumber}", entry.Event.Detail);
+    }
+
+    [Fact]
+    public async Task A_renewal_overtaken_by_a_revocation_hands_out_nothing_and_leaves_the_node_revoked()
+    {
+        RevokingNodeDirectory? directory = null;
+        await using var app = await new PkiApp(azurite.ConnectionString, services: s => s.AddSingleton<INodeDirectory>(sp =>
+            directory = new RevokingNodeDirectory(ActivatorUtilities.CreateInstance<TableNodeDirectory>(sp), sp))).StartAsync();
+        var (agent, nodeId, enrolled) = await EnrollAsync(app);
+        using var certificate = agent.ClientCertificate(enrolled.CertificateChainPem);
+        using var mtls = app.NewClient(certificate);
+
+        // The revocation runs after the renewal authenticated and before it issued anything.
+        directory!.RevokeOnNextCheck = nodeId;
+        var response = await mtls.PostAsJsonAsync("/api/agent/renew", new RenewalRequest(agent.Csr()), Ct);
+
+        await AssertUnauthorized(response, "revoked");
+        var certificates = app.Storage.Table("certificates");
+        var rows = await certificates.QueryAsync<TableEntity>(e => e.PartitionKey == nodeId && e.RowKey != NodeCertificateStore.StateRowKey, cancellationToken: Ct).ToListAsync(Ct);
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, row => Assert.NotNull(row.GetDateTimeOffset("RevokedAt")));
+        var node = await app.Storage.Table("nodes").GetEntityAsync<TableEntity>(nodeId, TableNodeDirectory.NodeRowKey, cancellationToken: Ct);
+        Assert.Equal("revoked", node.Value.GetString("Status"));
+        Assert.False(await app.Storage.Queues.GetQueueClient(app.Storage.Names.NodeQueue(nodeId)).ExistsAsync(Ct));
+        var container = app.Storage.Blobs.GetBlobContainerClient(app.Storage.Names.Container(nodeId));
+        Assert.Empty((await container.GetAccessPolicyAsync(cancellationToken: Ct)).Value.SignedIdentifiers);
     }
 
     [Fact]
@@ -237,5 +282,28 @@ public sealed class AgentMtlsTests(AzuriteFixture azurite)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
         Assert.Contains(detailContains, problem.RootElement.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The real node directory, which runs the real revocation when asked, to overtake a renewal in flight.</summary>
+    private sealed class RevokingNodeDirectory(TableNodeDirectory inner, IServiceProvider services) : INodeDirectory
+    {
+        public string? RevokeOnNextCheck { get; set; }
+
+        public async Task<bool> ExistsAsync(string nodeId, CancellationToken cancellationToken = default)
+        {
+            if (RevokeOnNextCheck == nodeId)
+            {
+                RevokeOnNextCheck = null;
+                await services.GetRequiredService<NodeRevocation>().RevokeAsync(nodeId, cancellationToken: cancellationToken);
+            }
+
+            return await inner.ExistsAsync(nodeId, cancellationToken);
+        }
+
+        public Task RecordEnrollmentAsync(string nodeId, NodeEnrollment enrollment, CancellationToken cancellationToken = default) =>
+            inner.RecordEnrollmentAsync(nodeId, enrollment, cancellationToken);
+
+        public Task MarkRevokedAsync(string nodeId, DateTimeOffset revokedAt, CancellationToken cancellationToken = default) =>
+            inner.MarkRevokedAsync(nodeId, revokedAt, cancellationToken);
     }
 }
