@@ -12,8 +12,7 @@ public sealed class CredentialRenewer(NodeIdentityStore identity, AgentHttpClien
         var csr = NodeIdentityStore.CreateCsr(key, Environment.MachineName.ToLowerInvariant());
         var issued = await new ControlPlaneClient(http.ControlPlane, enrollment.ControlUrl).RenewAsync(csr, cancellationToken).ConfigureAwait(false);
         var notBefore = Enroller.CheckCertificate(issued, time.GetUtcNow());
-        identity.SaveTlsKey(key);
-        identity.SaveCertificateChain(issued.CertificateChainPem);
+        identity.SaveRenewedIdentity(key, issued.CertificateChainPem);
         if (issued.TrustBundle is { } bundle)
         {
             identity.SaveTrustBundle(bundle);

@@ -18,6 +18,9 @@ public sealed class NodeIdentityStore(string stateDirectory, AgentStateStore sto
 {
     public const string WireGuardKeyFile = "wireguard.key";
     public const string TlsKeyFile = "tls.key";
+
+    /// <summary>A renewed key on its way to <see cref="TlsKeyFile"/> (see <see cref="SaveRenewedIdentity"/>).</summary>
+    public const string PendingTlsKeyFile = "tls.key.new";
     public const string CertificateFile = "tls.crt";
 
     private WgKey? cachedWireGuardKey;
@@ -79,14 +82,44 @@ public sealed class NodeIdentityStore(string stateDirectory, AgentStateStore sto
 
     public void SaveTlsKey(ECDsa key) => StateDirectory.WriteSecret(Path.Combine(stateDirectory, TlsKeyFile), key.ExportPkcs8PrivateKeyPem());
 
+    /// <summary>
+    /// Replaces key and certificate after a renewal so that an interruption at any point leaves a matching pair: the
+    /// new key goes to <see cref="PendingTlsKeyFile"/> first, then the certificate, then the key takes its place. Until
+    /// that last step <see cref="LoadTlsKey"/> picks whichever key matches the stored certificate.
+    /// </summary>
+    public void SaveRenewedIdentity(ECDsa key, IReadOnlyList<string> chainPem)
+    {
+        var pending = Path.Combine(stateDirectory, PendingTlsKeyFile);
+        StateDirectory.WriteSecret(pending, key.ExportPkcs8PrivateKeyPem());
+        SaveCertificateChain(chainPem);
+        File.Move(pending, Path.Combine(stateDirectory, TlsKeyFile), overwrite: true);
+    }
+
+    /// <summary>The TLS key that belongs to the stored certificate (see <see cref="SaveRenewedIdentity"/>).</summary>
     public ECDsa? LoadTlsKey()
     {
         var path = Path.Combine(stateDirectory, TlsKeyFile);
-        if (!File.Exists(path))
+        var pending = Path.Combine(stateDirectory, PendingTlsKeyFile);
+        if (File.Exists(pending))
         {
-            return null;
+            // A renewal stopped between writing the new certificate and moving its key into place, or before it wrote
+            // the certificate at all: the pending key is the right one only if the certificate names it.
+            var candidate = ReadKey(pending);
+            using var leaf = LoadLeafCertificate();
+            using var certified = leaf?.GetECDsaPublicKey();
+            if (certified is not null && certified.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(candidate.ExportSubjectPublicKeyInfo()))
+            {
+                return candidate;
+            }
+
+            candidate.Dispose();
         }
 
+        return File.Exists(path) ? ReadKey(path) : null;
+    }
+
+    private static ECDsa ReadKey(string path)
+    {
         var key = ECDsa.Create();
         key.ImportFromPem(File.ReadAllText(path));
         return key;

@@ -63,6 +63,44 @@ public sealed class RenewalAndPullTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_renewal_interrupted_while_storing_leaves_a_matching_key_and_certificate()
+    {
+        var stateDirectory = agent.Settings.StateDirectory;
+        using var before = agent.Identity.LoadClientCertificate()!;
+
+        // Stopped after writing the new key, before the certificate: the old pair is still used.
+        using (var orphan = NodeIdentityStore.NewTlsKey())
+        {
+            StateDirectory.WriteSecret(Path.Combine(stateDirectory, NodeIdentityStore.PendingTlsKeyFile), orphan.ExportPkcs8PrivateKeyPem());
+        }
+
+        using (var stillOld = agent.Identity.LoadClientCertificate()!)
+        {
+            Assert.Equal(before.SerialNumber, stillOld.SerialNumber);
+        }
+
+        // Stopped after writing the new certificate, before its key replaced the old one (previously: a key that did
+        // not match the certificate, so every mutual-TLS call, renewal included, failed until the node was re-enrolled).
+        using var key = NodeIdentityStore.NewTlsKey();
+        var issued = await new ControlPlaneClient(agent.Services.GetRequiredService<AgentHttpClients>().ControlPlane, server.Url)
+            .RenewAsync(NodeIdentityStore.CreateCsr(key, "node"), TestContext.Current.CancellationToken);
+        StateDirectory.WriteSecret(Path.Combine(stateDirectory, NodeIdentityStore.PendingTlsKeyFile), key.ExportPkcs8PrivateKeyPem());
+        agent.Identity.SaveCertificateChain(issued.CertificateChainPem);
+
+        using var after = agent.Identity.LoadClientCertificate()!;
+        Assert.NotEqual(before.SerialNumber, after.SerialNumber);
+        Assert.True(after.HasPrivateKey);
+        using var signing = agent.Identity.LoadTlsKey()!;
+        Assert.Equal(key.ExportSubjectPublicKeyInfo(), signing.ExportSubjectPublicKeyInfo());
+
+        // The next renewal completes normally and leaves no pending key behind.
+        await agent.Services.GetRequiredService<CredentialRenewer>().RenewAsync(TestContext.Current.CancellationToken);
+        Assert.False(File.Exists(Path.Combine(stateDirectory, NodeIdentityStore.PendingTlsKeyFile)));
+        using var renewed = agent.Identity.LoadClientCertificate()!;
+        Assert.NotEqual(after.SerialNumber, renewed.SerialNumber);
+    }
+
+    [Fact]
     public void Renew_before_brings_renewal_forward_but_never_later()
     {
         var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
