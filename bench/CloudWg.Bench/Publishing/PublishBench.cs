@@ -37,7 +37,7 @@ public static class PublishBench
         var runs = Option(args, "--runs", 15);
         Console.WriteLine($"PublishBench: one node with {peers} peers, {runs} runs each, {Environment.ProcessorCount} CPU(s)");
 
-        var snapshot = Snapshot("nbenchaaaaaaa", peers);
+        var snapshot = Snapshot("nbenchaaaaaaa", peers, i => $"nbenchaaaaaaa-p{i:D12}");
         using var signer = EcdsaJwsSigner.Create();
         List<double> compile = [], compileOnly = [], validateOnly = [], signOnly = [];
         for (var i = -3; i < runs; i++)
@@ -99,7 +99,9 @@ public static class PublishBench
         var storage = provider.GetRequiredService<StorageClients>();
         await StorageInitializer.EnsureCreatedAsync(storage, CancellationToken.None);
 
-        var snapshot = Snapshot(ResourceIds.NewNodeId(), peerCount);
+        // Ids as the API makes them: the node's peers are read as row-key ranges of their random part.
+        var nodeId = ResourceIds.NewNodeId();
+        var snapshot = Snapshot(nodeId, peerCount, _ => ResourceIds.NewChildId(nodeId, ResourceIds.Peer));
         await provider.GetRequiredService<NodeStore>().CreateAsync(snapshot.Node, CancellationToken.None);
         var peerStore = provider.GetRequiredService<PeerStore>();
         Console.WriteLine($"  (setup: writing {peerCount} peers to Azurite)");
@@ -163,7 +165,7 @@ public static class PublishBench
         return (times, afterChange);
     }
 
-    private static NodeSnapshot Snapshot(string nodeId, int peerCount)
+    private static NodeSnapshot Snapshot(string nodeId, int peerCount, Func<int, string> peerId)
     {
         var now = DateTimeOffset.UtcNow;
         var node = new Node(nodeId, "bench", "vpn.example.com", 51820, "10.64.0.0/16", "fd00:64::/64", 1420, 25, [":443"], [],
@@ -173,7 +175,7 @@ public static class PublishBench
         {
             var host = i + 2;
             List<string> addresses = [$"10.64.{host / 256}.{host % 256}/32", $"fd00:64::{host:x}/128"];
-            peers.Add(new Peer(ResourceIds.NewChildId(nodeId, ResourceIds.Peer), nodeId, $"peer-{i}", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+            peers.Add(new Peer(peerId(i), nodeId, $"peer-{i}", Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
                 i % 4 == 0 ? Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) : null, addresses, addresses, null, true, null, null, now, now));
         }
 
