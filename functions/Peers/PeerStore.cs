@@ -10,22 +10,66 @@ namespace CloudWg.Functions.Peers;
 /// <summary>
 /// Peers in the <c>peers</c> table, partition = node id, row key = peer id. Next to each peer, in the same
 /// partition, a claim row <c>pk.&lt;base64url key&gt;</c> makes "one public key per node" hold across instances:
-/// peer and claim are written in one entity-group transaction, so a duplicate key fails atomically.
+/// peer and claim are written in one entity-group transaction, so a duplicate key fails atomically. Every such
+/// transaction also replaces the node's stamp row (<see cref="StampRowKey"/>) with a new random value.
 /// </summary>
 public sealed class PeerStore(StorageClients storage)
 {
+    /// <summary>
+    /// Row key of the node's stamp: a random value that every write of the node's peers replaces in the same
+    /// transaction, so a stamp that has not changed proves that none of the node's peer rows has (see
+    /// <see cref="Publishing.SnapshotLoader"/>). Writes to this table must go through this class.
+    /// </summary>
+    public const string StampRowKey = "stamp";
+
+    /// <summary>
+    /// Where the node's peer rows are split for reading: before these first characters of the random part of the id
+    /// (<see cref="ResourceIds"/>: base32, <c>2</c>–<c>7</c> sort before <c>a</c>–<c>z</c>), eight ranges of four
+    /// characters each. Table Storage returns at most 1,000 rows a page and a page's continuation comes with it, so a
+    /// single query reads 10,000 peers one page after another; the ranges are read at once. They tile the whole
+    /// <c>&lt;nodeId&gt;-p</c> … <c>&lt;nodeId&gt;-q</c> range, so a row whose id does not follow the alphabet is read too.
+    /// </summary>
+    private static readonly string[] RangeSplits = ["6", "c", "g", "k", "o", "s", "w"];
+
+    /// <summary>The columns <see cref="ListForPublishingAsync"/> reads: what the desired state is compiled from.</summary>
+    private static readonly string[] PublishingColumns =
+        ["RowKey", "PublicKey", "PresharedKey", "Addresses", "AllowedIps", "PersistentKeepalive", "Enabled", "ExpiresAt", "CreatedAt"];
+
     private readonly TableClient table = storage.Table("peers");
 
-    public async Task<IReadOnlyList<Peer>> ListAsync(string nodeId, CancellationToken cancellationToken)
-    {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {nodeId} and RowKey ge {nodeId + "-p"} and RowKey lt {nodeId + "-q"}");
-        var peers = new List<Peer>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-        {
-            peers.Add(ToModel(entity));
-        }
+    public Task<IReadOnlyList<Peer>> ListAsync(string nodeId, CancellationToken cancellationToken) =>
+        ListRangesAsync(nodeId, null, cancellationToken);
 
-        return peers;
+    /// <summary>
+    /// The node's peers with only the columns the desired state needs (a 10,000-peer node is read on every publish):
+    /// <see cref="Peer.Name"/> is empty, <see cref="Peer.Notes"/> null and <see cref="Peer.UpdatedAt"/> is
+    /// <see cref="Peer.CreatedAt"/>. Not for anything that shows or writes peers.
+    /// </summary>
+    public Task<IReadOnlyList<Peer>> ListForPublishingAsync(string nodeId, CancellationToken cancellationToken) =>
+        ListRangesAsync(nodeId, PublishingColumns, cancellationToken);
+
+    private async Task<IReadOnlyList<Peer>> ListRangesAsync(string nodeId, string[]? select, CancellationToken cancellationToken)
+    {
+        string[] bounds = [nodeId + "-p", .. RangeSplits.Select(c => nodeId + "-p" + c), nodeId + "-q"];
+        var ranges = await Task.WhenAll(Enumerable.Range(0, bounds.Length - 1).Select(async i =>
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {nodeId} and RowKey ge {bounds[i]} and RowKey lt {bounds[i + 1]}");
+            var peers = new List<Peer>();
+            await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: select, cancellationToken: cancellationToken))
+            {
+                peers.Add(ToModel(nodeId, entity));
+            }
+
+            return peers;
+        }));
+        return [.. ranges.SelectMany(r => r)];
+    }
+
+    /// <summary>The node's current stamp (<see cref="StampRowKey"/>); null when its peers were never written through it.</summary>
+    public async Task<string?> GetStampAsync(string nodeId, CancellationToken cancellationToken)
+    {
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(nodeId, StampRowKey, ["Stamp"], cancellationToken);
+        return response.HasValue ? response.Value!.GetString("Stamp") : null;
     }
 
     public async Task<Peer?> GetAsync(string id, CancellationToken cancellationToken)
@@ -37,7 +81,7 @@ public sealed class PeerStore(StorageClients storage)
         }
 
         var response = await table.GetEntityIfExistsAsync<TableEntity>(nodeId, id, cancellationToken: cancellationToken);
-        return response.HasValue ? ToModel(response.Value!) : null;
+        return response.HasValue ? ToModel(nodeId, response.Value!) : null;
     }
 
     /// <summary>Adds the peer; false when another peer of the node has the same public key.</summary>
@@ -47,6 +91,7 @@ public sealed class PeerStore(StorageClients storage)
         {
             new TableTransactionAction(TableTransactionActionType.Add, ToEntity(peer)),
             new TableTransactionAction(TableTransactionActionType.Add, Claim(peer)),
+            NewStamp(peer.NodeId),
         };
         try
         {
@@ -72,6 +117,8 @@ public sealed class PeerStore(StorageClients storage)
             actions.Add(new(TableTransactionActionType.Add, Claim(after)));
         }
 
+        actions.Add(NewStamp(after.NodeId));
+
         try
         {
             var response = await table.SubmitTransactionAsync(actions, cancellationToken);
@@ -95,6 +142,7 @@ public sealed class PeerStore(StorageClients storage)
         {
             new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(peer.NodeId, peer.Id), ifMatch),
             new TableTransactionAction(TableTransactionActionType.Delete, Claim(peer), ETag.All),
+            NewStamp(peer.NodeId),
         };
         try
         {
@@ -103,7 +151,16 @@ public sealed class PeerStore(StorageClients storage)
         catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 1 && e.Status == StatusCodes.Status404NotFound)
         {
             // The claim is already gone (a repaired partial state): delete the peer alone.
-            await table.DeleteEntityAsync(peer.NodeId, peer.Id, ifMatch, cancellationToken);
+            try
+            {
+                await table.SubmitTransactionAsync(
+                    [new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(peer.NodeId, peer.Id), ifMatch), NewStamp(peer.NodeId)],
+                    cancellationToken);
+            }
+            catch (TableTransactionFailedException inner)
+            {
+                throw new RequestFailedException(inner.Status, inner.Message, inner.ErrorCode, inner);
+            }
         }
         catch (TableTransactionFailedException e)
         {
@@ -113,6 +170,9 @@ public sealed class PeerStore(StorageClients storage)
 
     /// <summary>Removes every row of a node's partition (node deletion).</summary>
     public Task DeletePartitionAsync(string nodeId, CancellationToken cancellationToken) => PartitionCleaner.DeleteAllAsync(table, nodeId, cancellationToken);
+
+    private static TableTransactionAction NewStamp(string nodeId) =>
+        new(TableTransactionActionType.UpsertReplace, new TableEntity(nodeId, StampRowKey) { ["Stamp"] = Guid.NewGuid().ToString("N") });
 
     private static TableEntity Claim(Peer peer) => new(peer.NodeId, "pk." + Base64Url.EncodeToString(Convert.FromBase64String(peer.PublicKey)))
     {
@@ -134,19 +194,28 @@ public sealed class PeerStore(StorageClients storage)
         ["UpdatedAt"] = peer.UpdatedAt,
     };
 
-    private static Peer ToModel(TableEntity e) => new(
-        e.RowKey,
-        e.PartitionKey,
-        e.GetString("Name") ?? "",
-        e.GetString("PublicKey") ?? "",
-        e.GetString("PresharedKey"),
-        EntityColumns.FromJson(e.GetString("Addresses")),
-        EntityColumns.FromJson(e.GetString("AllowedIps")),
-        e.GetInt32("PersistentKeepalive"),
-        e.GetBoolean("Enabled") ?? true,
-        e.GetDateTimeOffset("ExpiresAt"),
-        e.GetString("Notes"),
-        e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.UnixEpoch,
-        e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.UnixEpoch,
-        e.ETag);
+    /// <summary>Maps a row, also one read with only some columns (missing ones take their defaults).</summary>
+    private static Peer ToModel(string nodeId, TableEntity e)
+    {
+        var addresses = e.GetString("Addresses");
+        var allowedIps = e.GetString("AllowedIps");
+        var parsedAddresses = EntityColumns.FromJson(addresses);
+        var createdAt = e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.UnixEpoch;
+        return new(
+            e.RowKey,
+            nodeId,
+            e.GetString("Name") ?? "",
+            e.GetString("PublicKey") ?? "",
+            e.GetString("PresharedKey"),
+            parsedAddresses,
+            // Allowed IPs usually are the addresses: parse the same column text once (the lists are never mutated).
+            allowedIps == addresses ? parsedAddresses : EntityColumns.FromJson(allowedIps),
+            e.GetInt32("PersistentKeepalive"),
+            e.GetBoolean("Enabled") ?? true,
+            e.GetDateTimeOffset("ExpiresAt"),
+            e.GetString("Notes"),
+            createdAt,
+            e.GetDateTimeOffset("UpdatedAt") ?? createdAt,
+            e.ETag);
+    }
 }

@@ -28,7 +28,10 @@ public sealed partial class NodePublisher(
     public Task<PublishResult?> PublishAsync(string nodeId, CancellationToken cancellationToken) =>
         PublishAsync(nodeId, verifyExisting: false, cancellationToken);
 
-    /// <param name="verifyExisting">Judge the blob's current version by its verified content rather than its metadata (repair).</param>
+    /// <param name="verifyExisting">
+    /// Repair: judge the blob's current version by its verified content rather than its metadata, and read every
+    /// peer row rather than trust this instance's copy (<see cref="SnapshotLoader"/>).
+    /// </param>
     public async Task<PublishResult?> PublishAsync(string nodeId, bool verifyExisting, CancellationToken cancellationToken)
     {
         // A cheap look first, so no version row is created for a node that is gone.
@@ -39,7 +42,7 @@ public sealed partial class NodePublisher(
         }
 
         var version = await publications.AllocateVersionAsync(nodeId, cancellationToken);
-        var snapshot = await snapshots.LoadAsync(nodeId, cancellationToken);
+        var snapshot = await snapshots.LoadAsync(nodeId, fresh: verifyExisting, cancellationToken);
         if (snapshot is null || snapshot.Node.Status == NodeStatuses.Revoked)
         {
             return null;
@@ -55,12 +58,15 @@ public sealed partial class NodePublisher(
         }
 
         var document = await Jws.SignDocumentAsync(await keys.GetSignerAsync(cancellationToken), state, JwsTypes.DesiredState, cancellationToken);
-        if (!await blobs.WriteIfNewerAsync(nodeId, version, document, verifyExisting, cancellationToken))
+        var written = blobs.WriteIfNewerAsync(nodeId, version, document, verifyExisting, cancellationToken);
+        // Serializing the state once more for its config hash takes as long as the upload: do it meanwhile.
+        var configHash = DesiredStateCompiler.ConfigHash(state);
+        if (!await written)
         {
             return new PublishResult(version, document.Sha256, Superseded: true);
         }
 
-        await publications.RecordPublishedAsync(nodeId, version, document.Sha256, DesiredStateCompiler.ConfigHash(state), now, cancellationToken);
+        await publications.RecordPublishedAsync(nodeId, version, document.Sha256, configHash, now, cancellationToken);
         await NotifyAsync(nodeId, QueueNotification.Create(nodeId, version, document.Sha256, document.Compact), cancellationToken);
         LogPublished(logger, nodeId, version);
         return new PublishResult(version, document.Sha256, Superseded: false);

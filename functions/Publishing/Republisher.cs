@@ -63,7 +63,7 @@ public sealed partial class Republisher(
 
     private async Task<Outcome> CheckAsync(string nodeId, CancellationToken cancellationToken)
     {
-        var snapshot = await snapshots.LoadAsync(nodeId, cancellationToken);
+        var snapshot = await snapshots.LoadAsync(nodeId, fresh: true, cancellationToken);
         if (snapshot is null)
         {
             return Outcome.None;

@@ -47,6 +47,9 @@ public sealed class FleetApp : IAsyncDisposable
 
     public string StateDirectory => inner.StateDirectory;
 
+    /// <summary>The storage-name prefix: another app started with it (and this state directory) is a second instance.</summary>
+    public string Prefix => inner.Prefix;
+
     public T Get<T>()
         where T : notnull => Services.GetRequiredService<T>();
 
