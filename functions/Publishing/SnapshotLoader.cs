@@ -13,11 +13,20 @@ namespace CloudWg.Functions.Publishing;
 /// before, and reuses them only while the stamp is still that value: every peer write replaces the stamp in the same
 /// transaction, on whichever instance it runs, so an unchanged stamp means unchanged rows. Reading the stamp before
 /// the rows keeps a pair that raced with a write conservative: the rows may be newer than the stamp, never older.
-/// The instance holds one peer list per node it has published, so its memory grows with the fleet's peer count.
+/// The cache holds at most <see cref="MaxCachedPeers"/> peers in all by default (about 100 MB): past that, lists are dropped
+/// and the next publish of their node simply reads its rows, so memory stays bounded whatever the fleet's size.
 /// </summary>
-public sealed class SnapshotLoader(NodeStore nodes, PeerStore peers, RouteStore routes, FirewallRuleStore rules)
+public sealed class SnapshotLoader(
+    NodeStore nodes, PeerStore peers, RouteStore routes, FirewallRuleStore rules, int maxCachedPeers = SnapshotLoader.MaxCachedPeers)
 {
-    private readonly ConcurrentDictionary<string, CachedPeers> cache = new(StringComparer.Ordinal);
+    /// <summary>Default upper bound on peers kept across all nodes.</summary>
+    public const int MaxCachedPeers = 200_000;
+
+    private readonly ConcurrentDictionary<string, CachedList> cache = new(StringComparer.Ordinal);
+    private int cachedPeers;
+
+    /// <summary>Peers held in the cache right now, across all nodes.</summary>
+    public int CachedPeers => Volatile.Read(ref cachedPeers);
 
     public Task<NodeSnapshot?> LoadAsync(string nodeId, CancellationToken cancellationToken) => LoadAsync(nodeId, fresh: false, cancellationToken);
 
@@ -32,7 +41,13 @@ public sealed class SnapshotLoader(NodeStore nodes, PeerStore peers, RouteStore 
         var routeList = routes.ListAsync(nodeId, cancellationToken);
         var ruleList = rules.ListAsync(nodeId, cancellationToken);
         await Task.WhenAll(node, peerList, routeList, ruleList);
-        return await node is { } found ? new NodeSnapshot(found, await peerList, await routeList, await ruleList) : null;
+        if (await node is { } found)
+        {
+            return new NodeSnapshot(found, await peerList, await routeList, await ruleList);
+        }
+
+        Forget(nodeId);
+        return null;
     }
 
     private async Task<IReadOnlyList<Peer>> PeersAsync(string nodeId, bool fresh, CancellationToken cancellationToken)
@@ -44,18 +59,31 @@ public sealed class SnapshotLoader(NodeStore nodes, PeerStore peers, RouteStore 
         }
 
         var list = await peers.ListForPublishingAsync(nodeId, cancellationToken);
-        if (stamp is null)
+        // Without a stamp (rows written before stamps existed, or none at all) nothing proves them unchanged later.
+        Forget(nodeId);
+        if (stamp is not null && list.Count <= maxCachedPeers)
         {
-            // Rows written before stamps existed (or none at all): nothing proves them unchanged later.
-            cache.TryRemove(nodeId, out _);
-        }
-        else
-        {
-            cache[nodeId] = new CachedPeers(stamp, list);
+            while (Volatile.Read(ref cachedPeers) + list.Count > maxCachedPeers && cache.Keys.FirstOrDefault() is { } victim)
+            {
+                Forget(victim);
+            }
+
+            if (cache.TryAdd(nodeId, new CachedList(stamp, list)))
+            {
+                Interlocked.Add(ref cachedPeers, list.Count);
+            }
         }
 
         return list;
     }
 
-    private sealed record CachedPeers(string Stamp, IReadOnlyList<Peer> Peers);
+    private void Forget(string nodeId)
+    {
+        if (cache.TryRemove(nodeId, out var removed))
+        {
+            Interlocked.Add(ref cachedPeers, -removed.Peers.Count);
+        }
+    }
+
+    private sealed record CachedList(string Stamp, IReadOnlyList<Peer> Peers);
 }

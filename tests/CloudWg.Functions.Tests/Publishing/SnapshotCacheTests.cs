@@ -14,6 +14,43 @@ namespace CloudWg.Functions.Tests.Publishing;
 public sealed class SnapshotCacheTests(AzuriteFixture azurite)
 {
     [Fact]
+    public async Task The_cache_keeps_at_most_its_bound_of_peers_and_forgets_deleted_nodes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await FleetApp.StartAsync(azurite);
+        using var client = app.Client();
+        var small = (await client.CreateNodeAsync()).Str("id");
+        var other = (await client.CreateNodeAsync("10.45.0.0/24")).Str("id");
+        var large = (await client.CreateNodeAsync("10.46.0.0/24")).Str("id");
+        foreach (var (id, count) in new[] { (small, 3), (other, 3), (large, 6) })
+        {
+            for (var i = 0; i < count; i++)
+            {
+                await client.CreatePeerAsync(id, key: Api.NewKey());
+            }
+        }
+
+        var loader = new SnapshotLoader(
+            app.Get<CloudWg.Functions.Nodes.NodeStore>(), app.Get<CloudWg.Functions.Peers.PeerStore>(),
+            app.Get<CloudWg.Functions.Routes.RouteStore>(), app.Get<CloudWg.Functions.FirewallRules.FirewallRuleStore>(), maxCachedPeers: 5);
+
+        Assert.Equal(3, (await loader.LoadAsync(small, ct))!.Peers.Count);
+        Assert.Equal(3, loader.CachedPeers);
+        Assert.Equal(3, (await loader.LoadAsync(other, ct))!.Peers.Count);
+        Assert.Equal(3, loader.CachedPeers); // the first list made room
+        Assert.Equal(6, (await loader.LoadAsync(large, ct))!.Peers.Count);
+        Assert.Equal(3, loader.CachedPeers); // larger than the bound: read, never kept
+        Assert.Equal(3, (await loader.LoadAsync(small, ct))!.Peers.Count);
+
+        var node = await client.GetAsync($"/api/nodes/{small}", ct);
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, $"/api/nodes/{small}");
+        delete.Headers.TryAddWithoutValidation("If-Match", node.Headers.ETag!.ToString());
+        Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(delete, ct)).StatusCode);
+        Assert.Null(await loader.LoadAsync(small, ct));
+        Assert.Equal(0, loader.CachedPeers);
+    }
+
+    [Fact]
     public async Task A_publish_holds_every_peer_write_made_on_another_instance_since_this_one_last_read_the_peers()
     {
         var ct = TestContext.Current.CancellationToken;
