@@ -147,7 +147,8 @@ public sealed class KeyVaultTests(AzuriteFixture azurite)
         using var fleet = X509Certificate2.CreateFromPem(enrolled.CertificateChainPem[1]);
         using var leaf = X509Certificate2.CreateFromPem(enrolled.CertificateChainPem[0]);
         CertificateAssertions.AssertNodeCertificate(leaf, nodeId, new CaCertificates(root, fleet), TimeSpan.FromDays(365));
-        Assert.Empty(Directory.GetFiles(app.StateDirectory, "*.key.pem"));
+        // No CA key on local disk: only this test's own HTTPS listener keeps its TLS key there (ServerCertificateProvider).
+        Assert.Equal([ServerCertificateProvider.KeyFile], Directory.GetFiles(app.StateDirectory, "*.key.pem").Select(Path.GetFileName));
 
         using var certificate = agent.ClientCertificate(enrolled.CertificateChainPem);
         using var mtls = app.NewClient(certificate);
