@@ -33,6 +33,21 @@ function step(name, fn) {
   });
 }
 
+/** Resolves once the page has sent no API request (the live-update stream aside) for `quietMs`. */
+async function apiQuiet(page, quietMs) {
+  let last = Date.now();
+  const seen = (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.startsWith('/api/') && path !== '/api/events') last = Date.now();
+  };
+  page.on('request', seen);
+  try {
+    while (Date.now() - last < quietMs) await page.waitForTimeout(100);
+  } finally {
+    page.off('request', seen);
+  }
+}
+
 async function login(page, code) {
   await page.getByLabel('Username', { exact: true }).fill(username);
   await page.getByLabel('Password', { exact: true }).fill(password);
@@ -219,8 +234,13 @@ step('session expiry returns to login, then back where the user was', async () =
   const { page, context } = s.a;
   // Start from a fresh load of the node page: a live-update reload still pending from the previous step would
   // otherwise be the call that meets the expired session, before (and instead of) the tab click below.
+  // A new live-update stream replays the last few seconds of changes (the previous step's), and the page reloads
+  // its data for them: wait until the stream is up and the page has been quiet for a moment, or that reload
+  // would be the call that meets the expired session, before the tab click below.
   await page.goto(new URL(s.nodeUrl, baseUrl).href);
   await page.locator('tr[data-peer="alice-laptop"]').waitFor();
+  await page.locator('.live-status[data-state="live"]').waitFor();
+  await apiQuiet(page, 1500);
   await context.clearCookies();
   await page.getByRole('tab', { name: 'L4 routes' }).click();
   await page.getByText('Your session ended').waitFor();
