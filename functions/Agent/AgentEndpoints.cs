@@ -83,7 +83,7 @@ public static class AgentEndpoints
         CancellationToken cancellationToken)
     {
         var nodeId = user.FindFirstValue(NodeClaims.NodeId)!;
-        var blob = storage.Blobs.GetBlobContainerClient(storage.Names.Container(nodeId)).GetBlobClient(DesiredStateLocation.LatestBlobName);
+        var blob = storage.Blobs.GetBlobContainerClient(storage.Names.NodeDesiredStateContainer(nodeId)).GetBlobClient(StorageNames.DesiredStateBlobName);
         try
         {
             var content = await blob.DownloadContentAsync(cancellationToken).ConfigureAwait(false);

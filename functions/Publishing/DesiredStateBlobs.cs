@@ -10,19 +10,14 @@ using CloudWg.Protocol.Jws;
 namespace CloudWg.Functions.Publishing;
 
 /// <summary>
-/// The node's latest signed desired state: blob <see cref="BlobName"/> in the node's own container
+/// The node's latest signed desired state: blob <see cref="StorageNames.DesiredStateBlobName"/> in the node's own container
 /// <c>[prefix-]ds-&lt;nodeId&gt;</c> (one container per node, so its read SAS can hang off a per-node stored access
 /// policy; the same layout as enrollment's SAS). Writes never regress: each write is conditional on the ETag
 /// read just before, and is skipped when the blob already holds the same or a higher version.
 /// </summary>
 public sealed class DesiredStateBlobs(StorageClients storage, ISigningKeys keys)
 {
-    public const string BlobName = "latest.jws";
-
-    public static string ContainerName(StorageNames names, string nodeId) =>
-        names.Prefix.Length == 0 ? $"ds-{nodeId}" : $"{names.Prefix}-ds-{nodeId}";
-
-    public BlobClient Blob(string nodeId) => Container(nodeId).GetBlobClient(BlobName);
+    public BlobClient Blob(string nodeId) => Container(nodeId).GetBlobClient(StorageNames.DesiredStateBlobName);
 
     /// <summary>
     /// Writes <paramref name="document"/> as version <paramref name="version"/> unless the blob holds the same or a
@@ -128,5 +123,5 @@ public sealed class DesiredStateBlobs(StorageClients storage, ISigningKeys keys)
     public async Task DeleteAsync(string nodeId, CancellationToken cancellationToken) =>
         await Container(nodeId).DeleteIfExistsAsync(cancellationToken: cancellationToken);
 
-    private BlobContainerClient Container(string nodeId) => storage.Blobs.GetBlobContainerClient(ContainerName(storage.Names, nodeId));
+    private BlobContainerClient Container(string nodeId) => storage.Blobs.GetBlobContainerClient(storage.Names.NodeDesiredStateContainer(nodeId));
 }

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
-using CloudWg.Functions.Publishing;
 using CloudWg.Functions.Storage;
 using CloudWg.Protocol.Json;
 using CloudWg.Protocol.Messages;
@@ -37,7 +36,7 @@ public sealed class NodeRuntimeStore(StorageClients storage)
     }
 
     private BlobClient StatsBlob(string nodeId) =>
-        storage.Blobs.GetBlobContainerClient(DesiredStateBlobs.ContainerName(storage.Names, nodeId)).GetBlobClient(PeerStatsBlobName);
+        storage.Blobs.GetBlobContainerClient(storage.Names.NodeDesiredStateContainer(nodeId)).GetBlobClient(PeerStatsBlobName);
 
     public async Task<NodeRuntime?> GetAsync(string nodeId, CancellationToken cancellationToken)
     {

@@ -65,7 +65,7 @@ public sealed class NodeSasService(StorageClients storage, IStorageAccountKey ac
         await queue.SetAccessPolicyAsync(queuePolicies, cancellationToken).ConfigureAwait(false);
         var inboxSas = new QueueSasBuilder { QueueName = queueName, Identifier = policyId }.ToSasQueryParameters(credential);
 
-        var containerName = storage.Names.Container(nodeId);
+        var containerName = storage.Names.NodeDesiredStateContainer(nodeId);
         var container = storage.Blobs.GetBlobContainerClient(containerName);
         await container.CreateIfNotExistsAsync(PublicAccessType.None, cancellationToken: cancellationToken).ConfigureAwait(false);
         var containerPolicies = (await container.GetAccessPolicyAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value.SignedIdentifiers
@@ -81,7 +81,7 @@ public sealed class NodeSasService(StorageClients storage, IStorageAccountKey ac
         var blobSas = new BlobSasBuilder
         {
             BlobContainerName = containerName,
-            BlobName = DesiredStateLocation.LatestBlobName,
+            BlobName = StorageNames.DesiredStateBlobName,
             Resource = "b",
             Identifier = policyId,
         }.ToSasQueryParameters(credential);
@@ -98,7 +98,7 @@ public sealed class NodeSasService(StorageClients storage, IStorageAccountKey ac
 
         return new NodeSasSet(
             new SasGrantInfo(Url(QueueEndpoint, queueName, inboxSas.ToString()), nodeExpiry),
-            new SasGrantInfo(Url(BlobEndpoint, $"{containerName}/{DesiredStateLocation.LatestBlobName}", blobSas.ToString()), nodeExpiry),
+            new SasGrantInfo(Url(BlobEndpoint, $"{containerName}/{StorageNames.DesiredStateBlobName}", blobSas.ToString()), nodeExpiry),
             new SasGrantInfo(Url(QueueEndpoint, storage.Names.ReportsQueue, reportsSas.ToString()), reportsExpiry));
     }
 
@@ -106,7 +106,7 @@ public sealed class NodeSasService(StorageClients storage, IStorageAccountKey ac
     public async Task RevokeAsync(string nodeId, CancellationToken cancellationToken = default)
     {
         await storage.Queues.GetQueueClient(storage.Names.NodeQueue(nodeId)).DeleteIfExistsAsync(cancellationToken).ConfigureAwait(false);
-        var container = storage.Blobs.GetBlobContainerClient(storage.Names.Container(nodeId));
+        var container = storage.Blobs.GetBlobContainerClient(storage.Names.NodeDesiredStateContainer(nodeId));
         if (await container.ExistsAsync(cancellationToken).ConfigureAwait(false))
         {
             await container.SetAccessPolicyAsync(PublicAccessType.None, [], cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -8,7 +8,7 @@ using CloudWg.Functions.Agent;
 using CloudWg.Functions.Audit;
 using CloudWg.Functions.Enrollment;
 using CloudWg.Functions.Pki;
-using CloudWg.Functions.Sas;
+using CloudWg.Functions.Storage;
 using CloudWg.Functions.Tests.Pki;
 using CloudWg.Protocol.Messages;
 using CloudWg.Tests.Shared;
@@ -85,7 +85,7 @@ public sealed class AgentMtlsTests(AzuriteFixture azurite)
         var node = await app.Storage.Table("nodes").GetEntityAsync<TableEntity>(nodeId, TableNodeDirectory.NodeRowKey, cancellationToken: Ct);
         Assert.Equal("revoked", node.Value.GetString("Status"));
         Assert.False(await app.Storage.Queues.GetQueueClient(app.Storage.Names.NodeQueue(nodeId)).ExistsAsync(Ct));
-        var container = app.Storage.Blobs.GetBlobContainerClient(app.Storage.Names.Container(nodeId));
+        var container = app.Storage.Blobs.GetBlobContainerClient(app.Storage.Names.NodeDesiredStateContainer(nodeId));
         Assert.Empty((await container.GetAccessPolicyAsync(cancellationToken: Ct)).Value.SignedIdentifiers);
     }
 
@@ -143,8 +143,8 @@ public sealed class AgentMtlsTests(AzuriteFixture azurite)
 
         Assert.Equal(HttpStatusCode.NotFound, (await mtls.GetAsync("/api/agent/desired-state", Ct)).StatusCode);
 
-        await app.Storage.Blobs.GetBlobContainerClient(app.Storage.Names.Container(nodeId))
-            .GetBlobClient(DesiredStateLocation.LatestBlobName).UploadAsync(BinaryData.FromString("header.payload.signature"), overwrite: true, Ct);
+        await app.Storage.Blobs.GetBlobContainerClient(app.Storage.Names.NodeDesiredStateContainer(nodeId))
+            .GetBlobClient(StorageNames.DesiredStateBlobName).UploadAsync(BinaryData.FromString("header.payload.signature"), overwrite: true, Ct);
         var response = await mtls.GetAsync("/api/agent/desired-state", Ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -4,6 +4,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
 using CloudWg.Functions.Sas;
+using CloudWg.Functions.Storage;
 using CloudWg.Functions.Tests.Pki;
 using CloudWg.Protocol.Messages;
 using CloudWg.Tests.Shared;
@@ -103,7 +104,7 @@ public sealed class NodeSasTests(AzuriteFixture azurite)
     }
 
     private static BlobClient Blob(PkiApp app, string nodeId) =>
-        app.Storage.Blobs.GetBlobContainerClient(app.Storage.Names.Container(nodeId)).GetBlobClient(DesiredStateLocation.LatestBlobName);
+        app.Storage.Blobs.GetBlobContainerClient(app.Storage.Names.NodeDesiredStateContainer(nodeId)).GetBlobClient(StorageNames.DesiredStateBlobName);
 
     private static QueueClient Queue(SasGrant grant) => Queue(new Uri(grant.Url));
 
