@@ -26,6 +26,12 @@ public sealed class TableCaCreationLock(StorageClients storage, TimeProvider tim
                 var response = await Table.AddEntityAsync(new TableEntity(PartitionKey, RowKey) { ["ExpiresAt"] = time.GetUtcNow() + Lifetime }, cancellationToken).ConfigureAwait(false);
                 return new Held(Table, response.Headers.ETag ?? ETag.All);
             }
+            catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode == "TableNotFound" && attempt == 0)
+            {
+                // The CA is wanted (say, by the HTTPS listener binding at start-up) before StorageInitializer has
+                // created the tables on a fresh account: create this one and try again.
+                await Table.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            }
             catch (RequestFailedException e) when (e.Status == 409)
             {
                 var existing = await Table.GetEntityIfExistsAsync<TableEntity>(PartitionKey, RowKey, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -65,6 +65,19 @@ public sealed class KeyVaultTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task The_ca_creation_lock_works_before_storage_initialisation_has_created_the_tables()
+    {
+        // At start-up the HTTPS listener wants the CA while StorageInitializer may still be creating tables.
+        var storage = new StorageClients(new StorageOptions { ConnectionString = azurite.ConnectionString, Prefix = Azurite.NewPrefix() });
+        var creationLock = new TableCaCreationLock(storage, TimeProvider.System);
+
+        await using var held = await creationLock.TryAcquireAsync(Ct);
+
+        Assert.NotNull(held);
+        Assert.Null(await creationLock.TryAcquireAsync(Ct));
+    }
+
+    [Fact]
     public async Task A_jws_signed_through_key_vault_verifies_against_the_trust_bundle()
     {
         await using var vault = await FakeKeyVault.StartAsync();
