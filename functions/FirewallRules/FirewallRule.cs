@@ -1,4 +1,5 @@
 using Azure;
+using CloudWg.Functions.Validation;
 using CloudWg.Protocol.DesiredStates;
 
 namespace CloudWg.Functions.FirewallRules;
@@ -22,7 +23,7 @@ public sealed record FirewallRule(
     bool Enabled,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    ETag ETag = default)
+    ETag ETag = default) : IVersioned
 {
     public const int DefaultPriority = 1000;
 }

@@ -12,28 +12,11 @@ public sealed class FirewallRuleStore(StorageClients storage)
 {
     private readonly TableClient table = storage.Table("firewallrules");
 
-    public async Task<IReadOnlyList<FirewallRule>> ListAsync(string nodeId, CancellationToken cancellationToken)
-    {
-        var rules = new List<FirewallRule>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {nodeId}"), cancellationToken: cancellationToken))
-        {
-            rules.Add(ToModel(entity));
-        }
+    public async Task<IReadOnlyList<FirewallRule>> ListAsync(string nodeId, CancellationToken cancellationToken) =>
+        await NodeChildRows.QueryAsync(table, TableClient.CreateQueryFilter($"PartitionKey eq {nodeId}"), ToModel, cancellationToken);
 
-        return rules;
-    }
-
-    public async Task<FirewallRule?> GetAsync(string id, CancellationToken cancellationToken)
-    {
-        var nodeId = ResourceIds.NodeOf(id, ResourceIds.FirewallRule);
-        if (nodeId is null)
-        {
-            return null;
-        }
-
-        var response = await table.GetEntityIfExistsAsync<TableEntity>(nodeId, id, cancellationToken: cancellationToken);
-        return response.HasValue ? ToModel(response.Value!) : null;
-    }
+    public Task<FirewallRule?> GetAsync(string id, CancellationToken cancellationToken) =>
+        NodeChildRows.GetAsync(table, id, ResourceIds.FirewallRule, (_, e) => ToModel(e), cancellationToken);
 
     public async Task<FirewallRule> CreateAsync(FirewallRule rule, CancellationToken cancellationToken)
     {

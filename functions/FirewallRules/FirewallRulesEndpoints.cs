@@ -119,32 +119,15 @@ public static class FirewallRulesEndpoints
         return TypedResults.Ok(ToResponse(updated));
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteRule(string id, HttpContext context, FirewallRuleStore rules, ChangeRecorder changes, CancellationToken ct)
-    {
-        var (etag, precondition) = IfMatch.Read(context.Request);
-        var rule = await rules.GetAsync(id, ct);
-        if (rule is null)
-        {
-            return NotFound(id);
-        }
-
-        if (precondition is not null)
-        {
-            return precondition;
-        }
-
-        try
-        {
-            await rules.DeleteAsync(rule, etag == ETag.All ? rule.ETag : etag, ct);
-        }
-        catch (RequestFailedException e) when (RequestBody.FromStorage(e, $"Firewall rule {id}") is { } answer)
-        {
-            return answer;
-        }
-
-        await changes.CommittedAsync(MutationContext.From(context), ChangeActions.FirewallRule, ChangeActions.Deleted, id, rule.NodeId, rule.ETag, null);
-        return TypedResults.NoContent();
-    }
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteRule(string id, HttpContext context, FirewallRuleStore rules, ChangeRecorder changes, CancellationToken ct) =>
+        await ConditionalDelete.RunAsync(
+            context,
+            await rules.GetAsync(id, ct),
+            NotFound(id),
+            $"Firewall rule {id}",
+            rules.DeleteAsync,
+            rule => changes.CommittedAsync(MutationContext.From(context), ChangeActions.FirewallRule, ChangeActions.Deleted, id, rule.NodeId, rule.ETag, null),
+            ct);
 
     private static ProblemHttpResult NotFound(string id) => Problems.NotFound($"There is no firewall rule with id '{id}'.");
 

@@ -1,4 +1,5 @@
 using Azure;
+using CloudWg.Functions.Validation;
 
 namespace CloudWg.Functions.Peers;
 
@@ -21,7 +22,7 @@ public sealed record Peer(
     string? Notes,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    ETag ETag = default)
+    ETag ETag = default) : IVersioned
 {
     /// <summary>Whether the node should carry this peer at <paramref name="now"/>.</summary>
     public bool IsActiveAt(DateTimeOffset now) => Enabled && (ExpiresAt is null || ExpiresAt > now);

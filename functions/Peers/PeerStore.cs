@@ -51,17 +51,12 @@ public sealed class PeerStore(StorageClients storage)
     private async Task<IReadOnlyList<Peer>> ListRangesAsync(string nodeId, string[]? select, CancellationToken cancellationToken)
     {
         string[] bounds = [nodeId + "-p", .. RangeSplits.Select(c => nodeId + "-p" + c), nodeId + "-q"];
-        var ranges = await Task.WhenAll(Enumerable.Range(0, bounds.Length - 1).Select(async i =>
-        {
-            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {nodeId} and RowKey ge {bounds[i]} and RowKey lt {bounds[i + 1]}");
-            var peers = new List<Peer>();
-            await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: select, cancellationToken: cancellationToken))
-            {
-                peers.Add(ToModel(nodeId, entity));
-            }
-
-            return peers;
-        }));
+        var ranges = await Task.WhenAll(Enumerable.Range(0, bounds.Length - 1).Select(i => NodeChildRows.QueryAsync(
+            table,
+            TableClient.CreateQueryFilter($"PartitionKey eq {nodeId} and RowKey ge {bounds[i]} and RowKey lt {bounds[i + 1]}"),
+            entity => ToModel(nodeId, entity),
+            cancellationToken,
+            select)));
         return [.. ranges.SelectMany(r => r)];
     }
 
@@ -72,17 +67,8 @@ public sealed class PeerStore(StorageClients storage)
         return response.HasValue ? response.Value!.GetString("Stamp") : null;
     }
 
-    public async Task<Peer?> GetAsync(string id, CancellationToken cancellationToken)
-    {
-        var nodeId = ResourceIds.NodeOf(id, ResourceIds.Peer);
-        if (nodeId is null)
-        {
-            return null;
-        }
-
-        var response = await table.GetEntityIfExistsAsync<TableEntity>(nodeId, id, cancellationToken: cancellationToken);
-        return response.HasValue ? ToModel(nodeId, response.Value!) : null;
-    }
+    public Task<Peer?> GetAsync(string id, CancellationToken cancellationToken) =>
+        NodeChildRows.GetAsync(table, id, ResourceIds.Peer, ToModel, cancellationToken);
 
     /// <summary>Adds the peer; false when another peer of the node has the same public key.</summary>
     public async Task<Peer?> CreateAsync(Peer peer, CancellationToken cancellationToken)
@@ -121,17 +107,13 @@ public sealed class PeerStore(StorageClients storage)
 
         try
         {
-            var response = await table.SubmitTransactionAsync(actions, cancellationToken);
+            // A failure is thrown as a RequestFailedException: 412, the peer changed since the client read it; 404, it was deleted meanwhile.
+            var response = await NodeChildRows.SubmitAsync(table, actions, cancellationToken);
             return after with { ETag = response.Value[0].Headers.ETag ?? default };
         }
-        catch (TableTransactionFailedException e) when (e.Status == StatusCodes.Status409Conflict)
+        catch (RequestFailedException e) when (e.Status == StatusCodes.Status409Conflict)
         {
             return null;
-        }
-        catch (TableTransactionFailedException e)
-        {
-            // 412: the peer changed since the client read it; 404: it was deleted meanwhile.
-            throw new RequestFailedException(e.Status, e.Message, e.ErrorCode, e);
         }
     }
 
@@ -151,16 +133,10 @@ public sealed class PeerStore(StorageClients storage)
         catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 1 && e.Status == StatusCodes.Status404NotFound)
         {
             // The claim is already gone (a repaired partial state): delete the peer alone.
-            try
-            {
-                await table.SubmitTransactionAsync(
-                    [new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(peer.NodeId, peer.Id), ifMatch), NewStamp(peer.NodeId)],
-                    cancellationToken);
-            }
-            catch (TableTransactionFailedException inner)
-            {
-                throw new RequestFailedException(inner.Status, inner.Message, inner.ErrorCode, inner);
-            }
+            await NodeChildRows.SubmitAsync(
+                table,
+                [new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(peer.NodeId, peer.Id), ifMatch), NewStamp(peer.NodeId)],
+                cancellationToken);
         }
         catch (TableTransactionFailedException e)
         {

@@ -200,33 +200,19 @@ public static class PeersEndpoints
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> DeletePeer(
-        string id, HttpContext context, PeerStore peers, LeaseStore leases, ChangeRecorder changes, CancellationToken ct)
-    {
-        var (etag, precondition) = IfMatch.Read(context.Request);
-        var peer = await peers.GetAsync(id, ct);
-        if (peer is null)
-        {
-            return NotFound(id);
-        }
-
-        if (precondition is not null)
-        {
-            return precondition;
-        }
-
-        try
-        {
-            await peers.DeleteAsync(peer, etag == ETag.All ? peer.ETag : etag, ct);
-        }
-        catch (RequestFailedException e) when (RequestBody.FromStorage(e, $"Peer {id}") is { } answer)
-        {
-            return answer;
-        }
-
-        await leases.ReleaseAsync(peer.NodeId, id, peer.Addresses, ct);
-        await changes.CommittedAsync(MutationContext.From(context), ChangeActions.Peer, ChangeActions.Deleted, id, peer.NodeId, peer.ETag, null);
-        return TypedResults.NoContent();
-    }
+        string id, HttpContext context, PeerStore peers, LeaseStore leases, ChangeRecorder changes, CancellationToken ct) =>
+        await ConditionalDelete.RunAsync(
+            context,
+            await peers.GetAsync(id, ct),
+            NotFound(id),
+            $"Peer {id}",
+            peers.DeleteAsync,
+            async peer =>
+            {
+                await leases.ReleaseAsync(peer.NodeId, id, peer.Addresses, ct);
+                await changes.CommittedAsync(MutationContext.From(context), ChangeActions.Peer, ChangeActions.Deleted, id, peer.NodeId, peer.ETag, null);
+            },
+            ct);
 
     private static List<AddressPool> Pools(Node node)
     {

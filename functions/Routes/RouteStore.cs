@@ -16,29 +16,12 @@ public sealed class RouteStore(StorageClients storage)
 {
     private readonly TableClient table = storage.Table("routes");
 
-    public async Task<IReadOnlyList<SniRoute>> ListAsync(string nodeId, CancellationToken cancellationToken)
-    {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {nodeId} and RowKey ge {nodeId + "-r"} and RowKey lt {nodeId + "-s"}");
-        var routes = new List<SniRoute>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-        {
-            routes.Add(ToModel(entity));
-        }
+    public async Task<IReadOnlyList<SniRoute>> ListAsync(string nodeId, CancellationToken cancellationToken) =>
+        await NodeChildRows.QueryAsync(
+            table, TableClient.CreateQueryFilter($"PartitionKey eq {nodeId} and RowKey ge {nodeId + "-r"} and RowKey lt {nodeId + "-s"}"), ToModel, cancellationToken);
 
-        return routes;
-    }
-
-    public async Task<SniRoute?> GetAsync(string id, CancellationToken cancellationToken)
-    {
-        var nodeId = ResourceIds.NodeOf(id, ResourceIds.Route);
-        if (nodeId is null)
-        {
-            return null;
-        }
-
-        var response = await table.GetEntityIfExistsAsync<TableEntity>(nodeId, id, cancellationToken: cancellationToken);
-        return response.HasValue ? ToModel(response.Value!) : null;
-    }
+    public Task<SniRoute?> GetAsync(string id, CancellationToken cancellationToken) =>
+        NodeChildRows.GetAsync(table, id, ResourceIds.Route, (_, e) => ToModel(e), cancellationToken);
 
     /// <summary>Adds the route; null when one of its names is already routed on the node.</summary>
     public async Task<SniRoute?> CreateAsync(SniRoute route, CancellationToken cancellationToken)
@@ -65,16 +48,12 @@ public sealed class RouteStore(StorageClients storage)
         actions.AddRange(after.Sni.Except(kept).Select(name => new TableTransactionAction(TableTransactionActionType.Add, Claim(after, name))));
         try
         {
-            var response = await table.SubmitTransactionAsync(actions, cancellationToken);
+            var response = await NodeChildRows.SubmitAsync(table, actions, cancellationToken);
             return after with { ETag = response.Value[0].Headers.ETag ?? default };
         }
-        catch (TableTransactionFailedException e) when (e.Status == StatusCodes.Status409Conflict)
+        catch (RequestFailedException e) when (e.Status == StatusCodes.Status409Conflict)
         {
             return null;
-        }
-        catch (TableTransactionFailedException e)
-        {
-            throw new RequestFailedException(e.Status, e.Message, e.ErrorCode, e);
         }
     }
 
@@ -82,14 +61,7 @@ public sealed class RouteStore(StorageClients storage)
     {
         var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Delete, new TableEntity(route.NodeId, route.Id), ifMatch) };
         actions.AddRange(route.Sni.Select(name => new TableTransactionAction(TableTransactionActionType.Delete, Claim(route, name), ETag.All)));
-        try
-        {
-            await table.SubmitTransactionAsync(actions, cancellationToken);
-        }
-        catch (TableTransactionFailedException e)
-        {
-            throw new RequestFailedException(e.Status, e.Message, e.ErrorCode, e);
-        }
+        await NodeChildRows.SubmitAsync(table, actions, cancellationToken);
     }
 
     public Task DeletePartitionAsync(string nodeId, CancellationToken cancellationToken) => PartitionCleaner.DeleteAllAsync(table, nodeId, cancellationToken);

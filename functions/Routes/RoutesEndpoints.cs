@@ -135,32 +135,15 @@ public static class RoutesEndpoints
         return TypedResults.Ok(ToResponse(updated));
     }
 
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteRoute(string id, HttpContext context, RouteStore routes, ChangeRecorder changes, CancellationToken ct)
-    {
-        var (etag, precondition) = IfMatch.Read(context.Request);
-        var route = await routes.GetAsync(id, ct);
-        if (route is null)
-        {
-            return NotFound(id);
-        }
-
-        if (precondition is not null)
-        {
-            return precondition;
-        }
-
-        try
-        {
-            await routes.DeleteAsync(route, etag == ETag.All ? route.ETag : etag, ct);
-        }
-        catch (RequestFailedException e) when (RequestBody.FromStorage(e, $"Route {id}") is { } answer)
-        {
-            return answer;
-        }
-
-        await changes.CommittedAsync(MutationContext.From(context), ChangeActions.Route, ChangeActions.Deleted, id, route.NodeId, route.ETag, null);
-        return TypedResults.NoContent();
-    }
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteRoute(string id, HttpContext context, RouteStore routes, ChangeRecorder changes, CancellationToken ct) =>
+        await ConditionalDelete.RunAsync(
+            context,
+            await routes.GetAsync(id, ct),
+            NotFound(id),
+            $"Route {id}",
+            routes.DeleteAsync,
+            route => changes.CommittedAsync(MutationContext.From(context), ChangeActions.Route, ChangeActions.Deleted, id, route.NodeId, route.ETag, null),
+            ct);
 
     private static async Task CheckPeerAsync(FieldReader reader, SniRoute route, PeerStore peers, CancellationToken ct)
     {

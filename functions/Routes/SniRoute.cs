@@ -1,4 +1,5 @@
 using Azure;
+using CloudWg.Functions.Validation;
 using CloudWg.Protocol.DesiredStates;
 
 namespace CloudWg.Functions.Routes;
@@ -15,4 +16,4 @@ public sealed record SniRoute(
     bool Enabled,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    ETag ETag = default);
+    ETag ETag = default) : IVersioned;
