@@ -36,17 +36,8 @@ public sealed class KeyVaultRestClient
     public Uri VaultUri { get; }
 
     /// <summary>The current version of key <paramref name="name"/>; null when it does not exist.</summary>
-    public async Task<KeyVaultKey?> GetKeyAsync(string name, CancellationToken cancellationToken = default)
-    {
-        using var message = Create(RequestMethod.Get, $"keys/{Uri.EscapeDataString(name)}", null);
-        await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (message.Response.Status == 404)
-        {
-            return null;
-        }
-
-        return ParseKey(Ensure(message.Response));
-    }
+    public async Task<KeyVaultKey?> GetKeyAsync(string name, CancellationToken cancellationToken = default) =>
+        await GetKeyDocumentAsync(name, cancellationToken).ConfigureAwait(false) is { } document ? ParseKey(document) : null;
 
     /// <summary>Creates a new version of EC P-256 signing key <paramref name="name"/> (non-exportable).</summary>
     public async Task<KeyVaultKey> CreateEcKeyAsync(string name, CancellationToken cancellationToken = default)
@@ -76,15 +67,18 @@ public sealed class KeyVaultRestClient
     /// <summary>The identifier (versioned kid URL) of the current version of key <paramref name="name"/>, of any type; null when it does not exist.</summary>
     public async Task<Uri?> GetKeyIdAsync(string name, CancellationToken cancellationToken = default)
     {
+        using var document = await GetKeyDocumentAsync(name, cancellationToken).ConfigureAwait(false);
+        return document is null
+            ? null
+            : new Uri(document.RootElement.GetProperty("key").GetProperty("kid").GetString() ?? throw new InvalidOperationException($"Key Vault key {name} without kid."));
+    }
+
+    /// <summary>The current version of key <paramref name="name"/> as Key Vault returns it; null when it does not exist.</summary>
+    private async Task<JsonDocument?> GetKeyDocumentAsync(string name, CancellationToken cancellationToken)
+    {
         using var message = Create(RequestMethod.Get, $"keys/{Uri.EscapeDataString(name)}", null);
         await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-        if (message.Response.Status == 404)
-        {
-            return null;
-        }
-
-        using var document = Ensure(message.Response);
-        return new Uri(document.RootElement.GetProperty("key").GetProperty("kid").GetString() ?? throw new InvalidOperationException($"Key Vault key {name} without kid."));
+        return message.Response.Status == 404 ? null : Ensure(message.Response);
     }
 
     /// <summary>
