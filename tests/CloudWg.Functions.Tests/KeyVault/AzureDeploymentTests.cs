@@ -96,11 +96,7 @@ public sealed class AzureDeploymentTests(AzuriteFixture azurite)
         await using var vault = await DeployedVaultAsync();
         var clock = AuthTestSupport.NewClock();
         var prefix = Azurite.NewPrefix();
-        byte[] seed;
-        await using (var before = Instance(vault, prefix))
-        {
-            seed = await OwnerWithTotpAsync(before.WithClock(clock), clock);
-        }
+        var seed = await OwnerWithTotpOnAnEarlierInstanceAsync(vault, prefix, clock);
 
         var original = vault.KeyVersions("cloudwg-data-kek").Single();
         var rotated = vault.RotateKey("cloudwg-data-kek");
@@ -176,11 +172,7 @@ public sealed class AzureDeploymentTests(AzuriteFixture azurite)
         await using var vault = await DeployedVaultAsync();
         var clock = AuthTestSupport.NewClock();
         var prefix = Azurite.NewPrefix();
-        byte[] seed;
-        await using (var before = Instance(vault, prefix))
-        {
-            seed = await OwnerWithTotpAsync(before.WithClock(clock), clock);
-        }
+        var seed = await OwnerWithTotpOnAnEarlierInstanceAsync(vault, prefix, clock);
 
         vault.DisableKeyVersion("cloudwg-data-kek", vault.KeyVersions("cloudwg-data-kek").Single());
         await using var after = Instance(vault, prefix);
@@ -301,6 +293,13 @@ public sealed class AzureDeploymentTests(AzuriteFixture azurite)
         }
 
         return settings;
+    }
+
+    /// <summary>An instance that has come and gone: it created "owner" with TOTP (and so the data key); returns the seed.</summary>
+    private async Task<byte[]> OwnerWithTotpOnAnEarlierInstanceAsync(FakeKeyVault vault, string prefix, FakeTimeProvider clock)
+    {
+        await using var earlier = Instance(vault, prefix);
+        return await OwnerWithTotpAsync(earlier.WithClock(clock), clock);
     }
 
     /// <summary>Signs "owner" in (creating it first unless the setup did) and enrols TOTP; returns the seed.</summary>
