@@ -1,3 +1,5 @@
+using CloudWg.EdgeAgent.WireGuard;
+
 namespace CloudWg.SystemTests.Harness;
 
 /// <summary>
@@ -7,6 +9,12 @@ namespace CloudWg.SystemTests.Harness;
 /// </summary>
 public sealed class SystemStack : IAsyncDisposable
 {
+    /// <summary>The WireGuard interface the agent manages in the node namespace.</summary>
+    public const string NodeInterface = "cloudwg0";
+
+    /// <summary>The node's WireGuard listen port.</summary>
+    public const int ListenPort = 51820;
+
     private readonly string root;
 
     private SystemStack(string root, NodeNetwork network)
@@ -33,6 +41,36 @@ public sealed class SystemStack : IAsyncDisposable
         await ControlPlane.StartAsync();
         await Poll.UntilAsync("the setup token file", () => Task.FromResult(File.Exists(ControlPlane.SetupTokenFile)), diagnostics: ControlPlane.Log);
         return (await File.ReadAllTextAsync(ControlPlane.SetupTokenFile, TestContext.Current.CancellationToken)).Trim();
+    }
+
+    /// <summary>A node reachable on the node namespace's underlay, with a random /24 tunnel network <c>&lt;prefix&gt;.N.0/24</c>.</summary>
+    public async Task<TunnelNode> CreateNodeAsync(AdminApi api, string name, string networkPrefix)
+    {
+        var subnet = Random.Shared.Next(1, 254);
+        var tunnelNetwork = $"{networkPrefix}.{subnet}.0/24";
+        var node = await api.CreateNodeAsync(new { name, endpoint = Network.NodeUnderlay, listenPort = ListenPort, ipv4Network = tunnelNetwork });
+        return new TunnelNode(AdminApi.Text(node, "id"), tunnelNetwork, $"{networkPrefix}.{subnet}.1");
+    }
+
+    /// <summary>
+    /// Once the enrolled agent runs: waits for the node's public key, adds a fresh client key as peer "laptop", waits
+    /// for it on the node's interface and starts the WireGuard client in the client namespace.
+    /// </summary>
+    public async Task<TunnelClient> ConnectClientAsync(AdminApi api, TunnelNode node, Func<string> diagnostics)
+    {
+        var nodePublicKey = "";
+        await Poll.UntilAsync("the node's public key registered by enrollment", async () =>
+        {
+            nodePublicKey = (await api.GetNodeAsync(node.Id))["publicKey"]?.GetValue<string>() ?? "";
+            return nodePublicKey.Length > 0;
+        }, diagnostics: diagnostics);
+        var clientKey = WgKeyPair.GeneratePrivateKey();
+        var clientPublic = WgKeyPair.PublicKeyOf(clientKey).ToString();
+        var peer = await api.CreatePeerAsync(node.Id, new { name = "laptop", publicKey = clientPublic });
+        var peerAddress = peer["addresses"]!.AsArray()[0]!.GetValue<string>();
+        await Poll.UntilAsync("the peer on the node's interface", async () => (await Network.NodePeersAsync(NodeInterface))?.Contains(clientPublic) == true, diagnostics: diagnostics);
+        await Network.StartClientAsync(clientKey.ToString(), nodePublicKey, ListenPort, peerAddress, node.TunnelNetwork);
+        return new TunnelClient(clientPublic, AdminApi.Text(peer, "id"), peerAddress);
     }
 
     public static async Task<SystemStack> CreateAsync(string prefix)
@@ -65,3 +103,9 @@ public sealed class SystemStack : IAsyncDisposable
         }
     }
 }
+
+/// <summary>A node made by <see cref="SystemStack.CreateNodeAsync"/>: its id, tunnel network and tunnel address.</summary>
+public sealed record TunnelNode(string Id, string TunnelNetwork, string TunnelAddress);
+
+/// <summary>The client <see cref="SystemStack.ConnectClientAsync"/> set up: its public key, its peer's id and address.</summary>
+public sealed record TunnelClient(string PublicKey, string PeerId, string PeerAddress);

@@ -11,8 +11,7 @@ namespace CloudWg.SystemTests.Journey;
 [Trait("Category", "Privileged")]
 public sealed class AgentJourneyTests : IAsyncLifetime
 {
-    private const string NodeInterface = "cloudwg0";
-    private const int ListenPort = 51820;
+    private const string NodeInterface = SystemStack.NodeInterface;
 
     private SystemStack? stack;
 
@@ -39,32 +38,18 @@ public sealed class AgentJourneyTests : IAsyncLifetime
         await api.SetupAndLoginAsync(setupToken, username, password);
 
         // A node whose endpoint is the node namespace's underlay address, and an enrollment token for it.
-        var subnet = Random.Shared.Next(1, 254);
-        var tunnelNetwork = $"10.77.{subnet}.0/24";
-        var nodeTunnelAddress = $"10.77.{subnet}.1";
-        var node = await api.CreateNodeAsync(new { name = "e2e-node", endpoint = network.NodeUnderlay, listenPort = ListenPort, ipv4Network = tunnelNetwork });
-        var nodeId = AdminApi.Text(node, "id");
+        var node = await stack.CreateNodeAsync(api, "e2e-node", "10.77");
+        var (nodeId, nodeTunnelAddress) = (node.Id, node.TunnelAddress);
         var token = await api.CreateEnrollmentTokenAsync(nodeId);
 
         // The agent enrolls and runs.
         await agent.EnrollAsync(controlPlane.BaseUrl, token);
         agent.Start();
         string Diagnostics() => string.Join('\n', agent.Log(), controlPlane.Log(), storage.Log());
-        var nodePublicKey = "";
-        await Poll.UntilAsync("the node's public key registered by enrollment", async () =>
-        {
-            nodePublicKey = (await api.GetNodeAsync(nodeId))["publicKey"]?.GetValue<string>() ?? "";
-            return nodePublicKey.Length > 0;
-        }, diagnostics: Diagnostics);
 
         // A peer with the client's public key → the client handshakes and pings the node through the tunnel.
-        var clientKey = WgKeyPair.GeneratePrivateKey();
-        var clientPublic = WgKeyPair.PublicKeyOf(clientKey).ToString();
-        var peer = await api.CreatePeerAsync(nodeId, new { name = "laptop", publicKey = clientPublic });
-        var peerId = AdminApi.Text(peer, "id");
-        var peerAddress = peer["addresses"]!.AsArray()[0]!.GetValue<string>();
-        await Poll.UntilAsync("the peer on the node's interface", async () => (await network.NodePeersAsync(NodeInterface))?.Contains(clientPublic) == true, diagnostics: Diagnostics);
-        await network.StartClientAsync(clientKey.ToString(), nodePublicKey, ListenPort, peerAddress, tunnelNetwork);
+        var client = await stack.ConnectClientAsync(api, node, Diagnostics);
+        var (clientPublic, peerId, peerAddress) = (client.PublicKey, client.PeerId, client.PeerAddress);
         await PingsAsync("after the peer was created");
 
         // Disable → traffic stops; enable → it resumes.
@@ -80,7 +65,7 @@ public sealed class AgentJourneyTests : IAsyncLifetime
         await Poll.UntilStableAsync("pings failing after the peer was deleted", async () => !await network.PingAsync(nodeTunnelAddress), times: 3, diagnostics: Diagnostics);
 
         // The same device comes back as a new peer (same address: the deleted one freed it).
-        peer = await api.CreatePeerAsync(nodeId, new { name = "laptop again", publicKey = clientPublic, addresses = new[] { peerAddress } });
+        var peer = await api.CreatePeerAsync(nodeId, new { name = "laptop again", publicKey = clientPublic, addresses = new[] { peerAddress } });
         peerId = AdminApi.Text(peer, "id");
         await PingsAsync("after the peer was re-created");
 

@@ -12,8 +12,8 @@ namespace CloudWg.SystemTests.Journey;
 [Trait("Category", "Privileged")]
 public sealed class KillMidApplyTests : IAsyncLifetime
 {
-    private const string NodeInterface = "cloudwg0";
-    private const int ListenPort = 51820;
+    private const string NodeInterface = SystemStack.NodeInterface;
+    private const int ListenPort = SystemStack.ListenPort;
     private const int PeerCount = 1000;
     private const int Parallelism = 6;
 

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
-using CloudWg.EdgeAgent.WireGuard;
 using CloudWg.SystemTests.Harness;
 
 namespace CloudWg.SystemTests.Journey;
@@ -15,8 +14,7 @@ namespace CloudWg.SystemTests.Journey;
 [Trait("Category", "Privileged")]
 public sealed partial class RenewalJourneyTests : IAsyncLifetime
 {
-    private const string NodeInterface = "cloudwg0";
-    private const int ListenPort = 51820;
+    private const string NodeInterface = SystemStack.NodeInterface;
 
     private SystemStack? stack;
 
@@ -48,11 +46,8 @@ public sealed partial class RenewalJourneyTests : IAsyncLifetime
         using var api = new AdminApi(controlPlane.BaseUrl);
         await api.SetupAndLoginAsync(setupToken, "owner", "correct horse battery staple 42");
 
-        var subnet = Random.Shared.Next(1, 254);
-        var tunnelNetwork = $"10.78.{subnet}.0/24";
-        var nodeTunnelAddress = $"10.78.{subnet}.1";
-        var node = await api.CreateNodeAsync(new { name = "renewing-node", endpoint = network.NodeUnderlay, listenPort = ListenPort, ipv4Network = tunnelNetwork });
-        var nodeId = AdminApi.Text(node, "id");
+        var node = await stack.CreateNodeAsync(api, "renewing-node", "10.78");
+        var (nodeId, nodeTunnelAddress) = (node.Id, node.TunnelAddress);
 
         // Enrollment against the HTTPS listener, pinning the fleet root as the enrollment page says.
         var enrollment = await api.CreateEnrollmentAsync(nodeId);
@@ -65,18 +60,7 @@ public sealed partial class RenewalJourneyTests : IAsyncLifetime
         string Diagnostics() => string.Join('\n', agent.Log(), controlPlane.Log(), storage.Log());
 
         // A working tunnel, so there is a desired state to keep once the node is revoked.
-        var nodePublicKey = "";
-        await Poll.UntilAsync("the node's public key registered by enrollment", async () =>
-        {
-            nodePublicKey = (await api.GetNodeAsync(nodeId))["publicKey"]?.GetValue<string>() ?? "";
-            return nodePublicKey.Length > 0;
-        }, diagnostics: Diagnostics);
-        var clientKey = WgKeyPair.GeneratePrivateKey();
-        var clientPublic = WgKeyPair.PublicKeyOf(clientKey).ToString();
-        var peer = await api.CreatePeerAsync(nodeId, new { name = "laptop", publicKey = clientPublic });
-        var peerAddress = peer["addresses"]!.AsArray()[0]!.GetValue<string>();
-        await Poll.UntilAsync("the peer on the node's interface", async () => (await network.NodePeersAsync(NodeInterface))?.Contains(clientPublic) == true, diagnostics: Diagnostics);
-        await network.StartClientAsync(clientKey.ToString(), nodePublicKey, ListenPort, peerAddress, tunnelNetwork);
+        var clientPublic = (await stack.ConnectClientAsync(api, node, Diagnostics)).PublicKey;
         await PingsAsync("before any renewal");
 
         // Renewals as the control plane audits them: "serial NEW, previous serial OLD", OLD being the certificate
