@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
-# Builds the deployment packages:
+# Builds the deployment package, the one file the Flex Consumption app runs:
 #   <out>/cloudwg-functions.zip  Azure Functions package (custom handler): host.json, every
 #                                <Function>/function.json folder, the self-contained linux-x64
 #                                publish of functions/CloudWg.Functions.csproj, start.sh, which
-#                                runs the app on FUNCTIONS_CUSTOMHANDLER_PORT, and
+#                                runs the app on FUNCTIONS_CUSTOMHANDLER_PORT, wwwroot/ (the admin
+#                                SPA, a type-checked production build the app serves at /), and
 #                                agent/cloudwg-agent-linux-x64.tar.gz, the NativeAOT edge agent
 #                                that install commands download from /api/agent/downloads/.
-#   <out>/cloudwg-spa.zip        the admin SPA, built from spa/ (production Vite build, with
-#                                staticwebapp.config.json at its root for the Static Web App).
+#   <out>/cloudwg-agent-linux-x64.tar.gz  the same agent tarball, as a release asset of its own.
 #
 # Usage: infra/package.sh [--out DIR] [--functions-dir DIR] [--project CSPROJ] [--skip-spa]
 #                         [--skip-agent]
 #   --out            output folder (default: artifacts/ in the repository root)
 #   --functions-dir  where host.json and the function.json folders are (default: functions/)
 #   --project        the app to publish (default: functions/CloudWg.Functions.csproj)
-#   --skip-spa       do not build the SPA bundle
+#   --skip-spa       leave the SPA out (the app then serves the API only)
 #   --skip-agent     leave the agent out (nodes then cannot be installed from this control plane)
 set -euo pipefail
 
@@ -116,7 +116,9 @@ set -eu
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 ASPNETCORE_URLS="http://127.0.0.1:${FUNCTIONS_CUSTOMHANDLER_PORT}"
 export ASPNETCORE_URLS
-exec "$here/CloudWg.Functions" "$@"
+# The content root is the package, wherever the host's working directory is: wwwroot/ (the SPA)
+# and agent/ are found beside the app.
+exec "$here/CloudWg.Functions" --contentRoot "$here" "$@"
 SH
 chmod 0755 "$stage/$start_script" "$stage/CloudWg.Functions"
 
@@ -127,6 +129,18 @@ if [ "$skip_agent" = false ]; then
     || { cat "$work/agent-package.log" >&2; die "the edge agent did not build"; }
   tar -tzf "$stage/agent/cloudwg-agent-linux-x64.tar.gz" > "$work/agent-tarball.list"
   grep -qx './cloudwg-agent' "$work/agent-tarball.list" || die "the agent tarball has no cloudwg-agent"
+fi
+
+if [ "$skip_spa" = false ]; then
+  spa_src="$repo_root/spa"
+  if [ ! -d "$spa_src/node_modules" ] || [ "$spa_src/package-lock.json" -nt "$spa_src/node_modules/.package-lock.json" ]; then
+    echo "package.sh: npm ci in spa/"
+    (cd "$spa_src" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  echo "package.sh: building the SPA"
+  # Type-check, then a production build straight into the package: packaging never touches spa/dist.
+  (cd "$spa_src" && npx tsc --noEmit -p tsconfig.json && npx vite build --outDir "$stage/wwwroot" --emptyOutDir --logLevel warn)
+  [ -f "$stage/wwwroot/index.html" ] || die "the SPA build has no index.html"
 fi
 
 exe=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["customHandler"]["description"]["defaultExecutablePath"])' "$stage/host.json")
@@ -141,21 +155,8 @@ rm -f "$functions_zip"
 (cd "$stage" && zip -q -r -X "$functions_zip" .)
 echo "package.sh: wrote $functions_zip"
 
-spa_zip="$out_dir/cloudwg-spa.zip"
-rm -f "$spa_zip"
-if [ "$skip_spa" = false ]; then
-  spa_src="$repo_root/spa"
-  spa_out="$work/spa"
-  if [ ! -d "$spa_src/node_modules" ] || [ "$spa_src/package-lock.json" -nt "$spa_src/node_modules/.package-lock.json" ]; then
-    echo "package.sh: npm ci in spa/"
-    (cd "$spa_src" && npm ci --no-audit --no-fund --loglevel=error)
-  fi
-  echo "package.sh: building the SPA"
-  # Type-check, then a production build into the scratch folder: packaging never touches spa/dist.
-  (cd "$spa_src" && npx tsc --noEmit -p tsconfig.json && npx vite build --outDir "$spa_out" --emptyOutDir --logLevel warn)
-  for required in index.html staticwebapp.config.json; do
-    [ -f "$spa_out/$required" ] || die "the SPA build has no $required"
-  done
-  (cd "$spa_out" && zip -q -r -X "$spa_zip" .)
-  echo "package.sh: wrote $spa_zip"
+if [ "$skip_agent" = false ]; then
+  cp "$stage/agent/cloudwg-agent-linux-x64.tar.gz" "$out_dir/cloudwg-agent-linux-x64.tar.gz"
+  echo "package.sh: wrote $out_dir/cloudwg-agent-linux-x64.tar.gz"
 fi
+

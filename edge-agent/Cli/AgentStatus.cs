@@ -20,4 +20,7 @@ public sealed record AgentStatus(
     string? CertificateSha256 = null,
     DateTimeOffset? LastRenewedAt = null,
     string? RenewalError = null,
-    DateTimeOffset? RenewalErrorAt = null);
+    DateTimeOffset? RenewalErrorAt = null,
+    string? PullError = null,
+    DateTimeOffset? PullErrorAt = null,
+    long? ClockSkewSeconds = null);

@@ -16,6 +16,7 @@ public static class StatusCommand
         var rejections = store.GetRejections();
         using var certificate = identity.LoadLeafCertificate();
         var renewal = identity.GetRenewalState();
+        var pull = identity.GetPullState();
         return new AgentStatus(
             AgentVersion.Current,
             stateDirectory,
@@ -35,7 +36,10 @@ public static class StatusCommand
             certificate is null ? null : RootPin.Fingerprint(certificate),
             renewal.LastRenewedAt,
             renewal.Error,
-            renewal.ErrorAt);
+            renewal.ErrorAt,
+            pull.Error,
+            pull.At,
+            identity.GetClockSkew().Seconds);
     }
 
     public static string ToJson(AgentStatus status) => JsonSerializer.Serialize(status, AgentJsonContext.Default.AgentStatus);
@@ -57,6 +61,16 @@ public static class StatusCommand
             if (status.RenewalError is { } error)
             {
                 sb.AppendLine($"Renewal:         FAILING (last attempt {status.RenewalErrorAt:u}): {error}");
+            }
+
+            if (status.PullError is { } pullError)
+            {
+                sb.AppendLine($"Pull fallback:   FAILING (since {status.PullErrorAt:u}): {pullError}");
+            }
+
+            if (status.ClockSkewSeconds is { } skew)
+            {
+                sb.AppendLine($"Clock:           {(skew > 0 ? "ahead of" : "behind")} the control plane by {Math.Abs(skew)} s (signed requests are refused past 60 s ahead or 6 min behind; enable time sync)");
             }
         }
 

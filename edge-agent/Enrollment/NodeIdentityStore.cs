@@ -162,6 +162,37 @@ public sealed class NodeIdentityStore(string stateDirectory, AgentStateStore sto
         store.SetSetting(SettingKeys.RenewalErrorAt, ControlPlaneClient.Iso(at));
     }
 
+    /// <summary>
+    /// What the control plane said of this node's clock in its last answer to a signed request: the skew in seconds
+    /// (node ahead when positive), or null when it reported none. Kept for <c>cloudwg-agent status</c>.
+    /// </summary>
+    public void RecordClockSkew(long? seconds, DateTimeOffset at)
+    {
+        var value = seconds?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (store.GetSetting(SettingKeys.ClockSkewSeconds) != value)
+        {
+            store.SetSetting(SettingKeys.ClockSkewSeconds, value);
+            store.SetSetting(SettingKeys.ClockSkewAt, seconds is null ? null : ControlPlaneClient.Iso(at));
+        }
+    }
+
+    /// <summary>The last clock skew the control plane reported (<see cref="RecordClockSkew"/>).</summary>
+    public (long? Seconds, DateTimeOffset? At) GetClockSkew() =>
+        (store.GetSetting(SettingKeys.ClockSkewSeconds) is { } s ? long.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : null, Time(SettingKeys.ClockSkewAt));
+
+    /// <summary>The pull fallback's outcome: null clears an earlier failure; a reason is kept until the next success.</summary>
+    public void RecordPull(DateTimeOffset at, string? error)
+    {
+        if (store.GetSetting(SettingKeys.PullError) != error)
+        {
+            store.SetSetting(SettingKeys.PullError, error);
+            store.SetSetting(SettingKeys.PullErrorAt, error is null ? null : ControlPlaneClient.Iso(at));
+        }
+    }
+
+    /// <summary>The pull fallback's current failure, if any (<see cref="RecordPull"/>).</summary>
+    public (string? Error, DateTimeOffset? At) GetPullState() => (store.GetSetting(SettingKeys.PullError), Time(SettingKeys.PullErrorAt));
+
     /// <summary>When the last renewal succeeded, and the failure since then, if any.</summary>
     public (DateTimeOffset? LastRenewedAt, string? Error, DateTimeOffset? ErrorAt) GetRenewalState() =>
         (Time(SettingKeys.LastRenewedAt), store.GetSetting(SettingKeys.RenewalError), Time(SettingKeys.RenewalErrorAt));
@@ -169,7 +200,7 @@ public sealed class NodeIdentityStore(string stateDirectory, AgentStateStore sto
     private DateTimeOffset? Time(string key) =>
         store.GetSetting(key) is { } text ? DateTimeOffset.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : null;
 
-    /// <summary>The node's leaf certificate with its private key, for mutual TLS; null before enrollment.</summary>
+    /// <summary>The node's leaf certificate with its private key (a matching pair); null before enrollment.</summary>
     public X509Certificate2? LoadClientCertificate()
     {
         var certPath = Path.Combine(stateDirectory, CertificateFile);

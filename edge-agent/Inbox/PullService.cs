@@ -8,7 +8,7 @@ namespace CloudWg.EdgeAgent.Inbox;
 
 /// <summary>
 /// Pull fallback: at start-up and every <see cref="InboxOptions.PullInterval"/>, fetch the latest desired state
-/// over mTLS and offer it to the intake. Heals any gap the queue left (lost messages, expired SAS).
+/// with a signed request and offer it to the intake. Heals any gap the queue left (lost messages, expired SAS).
 /// </summary>
 public sealed class PullService(
     NodeIdentityStore identity,
@@ -28,10 +28,12 @@ public sealed class PullService(
             {
                 await PullOnceAsync(stoppingToken).ConfigureAwait(false);
                 LogState("ok");
+                identity.RecordPull(time.GetUtcNow(), null);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
                 LogState(e.Message);
+                identity.RecordPull(time.GetUtcNow(), e.Message);
             }
 
             await Task.Delay(options.Value.PullInterval, time, stoppingToken).ConfigureAwait(false);

@@ -5,10 +5,10 @@ using CloudWg.EdgeAgent.Enrollment;
 namespace CloudWg.EdgeAgent.Infrastructure;
 
 /// <summary>
-/// The agent's two HTTP clients: one for storage (SAS in the URL, no client certificate) and one for the
-/// control plane with the node's certificate for mutual TLS, rebuilt after each renewal.
+/// The agent's two HTTP clients: one for storage (SAS in the URL) and one for the control plane that signs every
+/// request with the node's key (<see cref="RequestSigningHandler"/>), rebuilt after each renewal.
 /// </summary>
-public sealed class AgentHttpClients(NodeIdentityStore identity) : IDisposable
+public sealed class AgentHttpClients(NodeIdentityStore identity, TimeProvider time) : IDisposable
 {
     private readonly Lock gate = new();
     private HttpClient? controlPlane;
@@ -17,14 +17,14 @@ public sealed class AgentHttpClients(NodeIdentityStore identity) : IDisposable
 
     public HttpClient Storage { get; } = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = RequestTimeout };
 
-    /// <summary>A client presenting the node's current certificate; anonymous before enrollment.</summary>
+    /// <summary>A client signing with the node's current key and certificate; anonymous before enrollment.</summary>
     public HttpClient ControlPlane
     {
         get
         {
             lock (gate)
             {
-                return controlPlane ??= Create(identity);
+                return controlPlane ??= Create(identity, time);
             }
         }
     }
@@ -38,13 +38,10 @@ public sealed class AgentHttpClients(NodeIdentityStore identity) : IDisposable
         }
     }
 
-    public static HttpClient Create(NodeIdentityStore? identity)
+    /// <summary>The control-plane client: signs requests once <paramref name="identity"/> holds a certificate.</summary>
+    public static HttpClient Create(NodeIdentityStore? identity, TimeProvider? time = null)
     {
         var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
-        if (identity?.LoadClientCertificate() is { } certificate)
-        {
-            handler.SslOptions.ClientCertificates = [certificate];
-        }
 
         if (identity?.GetTrustBundle()?.RootCertificatesPem is { Count: > 0 } roots)
         {
@@ -62,7 +59,9 @@ public sealed class AgentHttpClients(NodeIdentityStore identity) : IDisposable
                 || IsPinned(presented as X509Certificate2, errors, pinned, chain?.ChainElements.Select(e => e.Certificate));
         }
 
-        return new HttpClient(handler) { Timeout = RequestTimeout };
+        return identity is null
+            ? new HttpClient(handler) { Timeout = RequestTimeout }
+            : new HttpClient(new RequestSigningHandler(identity, time ?? TimeProvider.System, handler)) { Timeout = RequestTimeout };
     }
 
     /// <summary>

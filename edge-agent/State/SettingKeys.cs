@@ -10,4 +10,8 @@ public static class SettingKeys
     public const string LastRenewedAt = "renewal.lastRenewedAt";
     public const string RenewalError = "renewal.lastError";
     public const string RenewalErrorAt = "renewal.lastErrorAt";
+    public const string PullError = "pull.lastError";
+    public const string PullErrorAt = "pull.lastErrorAt";
+    public const string ClockSkewSeconds = "controlPlane.clockSkewSeconds";
+    public const string ClockSkewAt = "controlPlane.clockSkewAt";
 }

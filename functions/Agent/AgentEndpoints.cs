@@ -12,7 +12,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CloudWg.Functions.Agent;
 
-/// <summary>Endpoints agents call with their client certificate (mutual TLS).</summary>
+/// <summary>Endpoints agents call with requests signed by their node key (or over mutual TLS).</summary>
 public static class AgentEndpoints
 {
     public const string JoseContentType = "application/jose";
@@ -66,9 +66,9 @@ public static class AgentEndpoints
         {
             // Revoked while the renewal ran: the same answer the next request gets from authentication.
             return TypedResults.Problem(
-                detail: "The client certificate has been revoked. The node must be enrolled again with a new token.",
+                detail: NodeCertificateValidator.Revoked,
                 statusCode: StatusCodes.Status401Unauthorized,
-                title: "Node certificate required");
+                title: "Node authentication required");
         }
         catch (StorageBusyException e)
         {

@@ -5,15 +5,18 @@ namespace CloudWg.Functions.Agent;
 
 public static class AgentServiceCollectionExtensions
 {
-    /// <summary>The node-certificate authentication scheme and the <see cref="Policies.Node"/> policy.</summary>
+    /// <summary>The node authentication scheme (signed requests, or mutual TLS) and the <see cref="Policies.Node"/> policy.</summary>
     public static IServiceCollection AddCloudWgAgent(this IServiceCollection services)
     {
         services.AddOptions<FrontEndOptions>().BindConfiguration(FrontEndOptions.Section);
+        services.AddOptions<NodeSignatureOptions>().BindConfiguration(NodeSignatureOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<NodeCertificateValidator>();
+        services.AddSingleton<NonceCache>();
         services.AddAuthentication()
-            .AddScheme<AuthenticationSchemeOptions, NodeCertificateAuthenticationHandler>(NodeCertificateDefaults.Scheme, null);
+            .AddScheme<AuthenticationSchemeOptions, NodeAuthenticationHandler>(NodeAuthenticationDefaults.Scheme, null);
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Node, p => p
-                .AddAuthenticationSchemes(NodeCertificateDefaults.Scheme)
+                .AddAuthenticationSchemes(NodeAuthenticationDefaults.Scheme)
                 .RequireAuthenticatedUser()
                 .RequireClaim(NodeClaims.NodeId));
         return services;

@@ -2,8 +2,8 @@ namespace CloudWg.Functions.Agent;
 
 /// <summary>
 /// <c>CloudWg:BehindFunctionsFrontEnd</c>: true only when the app runs as a custom handler behind the Azure Functions
-/// front end, which terminates TLS and forwards the client certificate in <c>X-ARR-ClientCert</c> and the client
-/// address in <c>X-Forwarded-For</c>. Anywhere else those headers are attacker-controlled and ignored.
+/// front end, which terminates TLS: agents' signatures then name <c>https://</c> and the public host rather than the
+/// loopback address the app is called on. The front end forwards no client certificate (none is asked for).
 /// </summary>
 public sealed class FrontEndOptions
 {

@@ -52,10 +52,12 @@ public sealed class AuthOptions
     public int MinimumPasswordLength { get; set; } = 12;
 
     /// <summary>
-    /// Take the client address from the first <c>X-Forwarded-For</c> entry. Only behind a proxy that sets it
-    /// (the Functions host, Static Web Apps); otherwise any client could pick its own rate-limit bucket.
+    /// The request header that holds the client's address, set by the front end in place of whatever the client
+    /// sent (App Service: <c>X-Client-IP</c>). Empty (the default): the connection's address. Never the first
+    /// <c>X-Forwarded-For</c> entry, which the client writes itself and so could pick its own rate-limit bucket.
     /// </summary>
-    public bool TrustForwardedFor { get; set; }
+    [RegularExpression("^[A-Za-z0-9-]*$", ErrorMessage = "CloudWg:Auth:ClientAddressHeader must be a header name.")]
+    public string ClientAddressHeader { get; set; } = "";
 
     /// <summary>
     /// Base64 of the 32-byte AES-256-GCM key that encrypts TOTP secrets at rest, for a deployment that manages the key

@@ -1,4 +1,4 @@
 namespace CloudWg.Functions.Auth;
 
 /// <summary>Rows <see cref="AuthPurger"/> removed.</summary>
-public sealed record AuthPurgeReport(int Sessions, int Tokens, int RateLimits);
+public sealed record AuthPurgeReport(int Sessions, int Tokens, int RateLimits, int Nonces);

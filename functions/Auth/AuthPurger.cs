@@ -6,7 +6,7 @@ namespace CloudWg.Functions.Auth;
 
 /// <summary>
 /// Deletes dead auth rows: sessions and MFA steps past their absolute or inactivity limit, expired API tokens,
-/// and rate-limit counters whose window has passed. Dead rows are already refused when presented; this only keeps
+/// rate-limit counters whose window has passed, and the nonces of node signatures too old to be replayed. Dead rows are already refused when presented; this only keeps
 /// the tables small. Meant for a timer function (DESIGN §2.1 "purge expired sessions/tokens"); safe to run on
 /// several instances at once.
 /// </summary>
@@ -22,7 +22,8 @@ public sealed class AuthPurger(AuthTables tables, TimeProvider time, IOptions<Au
             cancellationToken);
         var tokens = await DeleteWhereAsync("tokens", TableClient.CreateQueryFilter($"ExpiresAt lt {now}"), cancellationToken);
         var rateLimits = await DeleteWhereAsync("ratelimits", TableClient.CreateQueryFilter($"LastFailureAt lt {now - o.AttemptWindow}"), cancellationToken);
-        return new AuthPurgeReport(sessions, tokens, rateLimits);
+        var nonces = await DeleteWhereAsync(Agent.NonceCache.Table, TableClient.CreateQueryFilter($"ExpiresAt lt {now}"), cancellationToken);
+        return new AuthPurgeReport(sessions, tokens, rateLimits, nonces);
     }
 
     private async Task<int> DeleteWhereAsync(string name, string filter, CancellationToken cancellationToken)

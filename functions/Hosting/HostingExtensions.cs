@@ -53,6 +53,10 @@ public static class HostingExtensions
         return builder;
     }
 
+    /// <summary>Same-origin everything; inline styles for the component library; never framed.</summary>
+    public const string SpaContentSecurityPolicy =
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'";
+
     /// <summary>Serves the SPA's static files at <c>/</c>, with index.html for client-side routes outside <c>/api</c>.</summary>
     public static WebApplication MapSpa(this WebApplication app)
     {
@@ -69,6 +73,10 @@ public static class HostingExtensions
         var types = new Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider();
         RequestDelegate serve = async context =>
         {
+            // The app is the SPA's only host (locally and in Azure), so these headers are set here.
+            context.Response.Headers.ContentSecurityPolicy = SpaContentSecurityPolicy;
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            context.Response.Headers["Referrer-Policy"] = "no-referrer";
             var requested = files.GetFileInfo(context.Request.Path.Value ?? "/");
             if (requested is { Exists: true, IsDirectory: false } && types.TryGetContentType(requested.Name, out var type))
             {

@@ -11,7 +11,7 @@ public sealed class StorageNames(string prefix)
     public static readonly IReadOnlyList<string> Tables =
     [
         "nodes", "peers", "routes", "firewallrules", "leases", "audit", "changes",
-        "admins", "sessions", "tokens", "ratelimits", "enrollments", "certificates",
+        "admins", "sessions", "tokens", "ratelimits", "enrollments", "certificates", "nonces",
     ];
 
     public const string ReportsQueueName = "reports";

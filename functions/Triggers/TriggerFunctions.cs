@@ -33,7 +33,7 @@ public static class TriggerFunctions
     public static readonly TriggerFunction PurgeAuth = new("PurgeAuth", "30 */10 * * * *", async (services, ct) =>
     {
         var report = await services.GetRequiredService<AuthPurger>().PurgeAsync(ct);
-        return (report, $"Purged {report.Sessions} session(s), {report.Tokens} token(s), {report.RateLimits} rate-limit row(s).");
+        return (report, $"Purged {report.Sessions} session(s), {report.Tokens} token(s), {report.RateLimits} rate-limit row(s), {report.Nonces} node nonce(s).");
     });
 
     public static readonly IReadOnlyList<TriggerFunction> All = [Republish, ExpirePeers, DetectOfflineNodes, PurgeAuth];

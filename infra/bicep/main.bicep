@@ -1,12 +1,14 @@
 // CloudWg control plane on Azure: storage, Key Vault, a Flex Consumption function app running the
-// ASP.NET Core control plane as a custom handler, Application Insights, and a Static Web App for
-// the admin SPA with the function app linked as its /api backend.
+// ASP.NET Core control plane as a custom handler (it also serves the admin SPA on its own origin),
+// and Application Insights. The deployment puts the release package on the app (one deploy), so
+// the web app answers at `appUrl` when the deployment finishes.
 //
 // Compiled into infra/azuredeploy.json (the "Deploy to Azure" template); a test keeps the two equal.
 
 targetScope = 'resourceGroup'
 
-@description('Azure region for everything except the Static Web App (defaults to the resource group\'s).')
+
+@description('Azure region (Flex Consumption runs in some regions only: az functionapp list-flexconsumption-locations).')
 param location string = resourceGroup().location
 
 @description('Short prefix for resource names: 2-10 lowercase letters and digits, starting with a letter.')
@@ -14,16 +16,8 @@ param location string = resourceGroup().location
 @maxLength(10)
 param namePrefix string = 'cloudwg'
 
-@description('Static Web App region; the service exists in a few regions only. Empty = nearest supported to `location`.')
-@allowed([
-  ''
-  'centralus'
-  'eastasia'
-  'eastus2'
-  'westeurope'
-  'westus2'
-])
-param staticWebAppLocation string = ''
+@description('The function package (cloudwg-functions.zip) put on the app during the deployment: `latest` (the latest release), a URL, or empty for no code (infra/deploy.sh then uploads a local build).')
+param packageUri string = 'latest'
 
 @description('Upper bound for function app scale-out.')
 @minValue(40)
@@ -65,6 +59,7 @@ var tableNames = [
   'ratelimits'
   'enrollments'
   'certificates'
+  'nonces'
 ]
 
 // Node inbox queues (node-<id>) are created by the app at enrollment.
@@ -85,45 +80,74 @@ var setupTokenSecretName = 'cloudwg-setup-token'
 var configSigningKeyName = 'cloudwg-config-signing'
 var dataKeyWrappingKeyName = 'cloudwg-data-kek'
 
-var prefix = toLower(namePrefix)
+// ARM has no pattern check for parameters: a prefix outside [a-z][a-z0-9]* fails here, with this message,
+// before any resource is made (the storage account name would otherwise fail half-way through).
+// release.json names the repository whose releases the template installs: the one place its slug is
+// written (README's button and the release workflow are checked against it).
+var release = loadJsonContent('release.json')
+var latestPackageUri = 'https://github.com/${release.repository}/releases/latest/download/${release.functionPackageAsset}'
+var effectivePackageUri = packageUri == 'latest' ? latestPackageUri : packageUri
+
+var prefixLetters = 'abcdefghijklmnopqrstuvwxyz'
+var prefixIsValid = contains(prefixLetters, substring(namePrefix, 0, 1)) && empty(filter(
+  range(0, length(namePrefix)),
+  i => !contains('${prefixLetters}0123456789', substring(namePrefix, i, 1))
+))
+var prefix = prefixIsValid
+  ? namePrefix
+  : fail('namePrefix must be 2-10 lowercase letters and digits, starting with a letter (it names the storage account).')
+
+// Regions that offer Flex Consumption (az functionapp list-flexconsumption-locations, December 2026).
+// Elsewhere the plan cannot be created: say so before anything is.
+var flexConsumptionRegions = [
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+]
+var region = contains(flexConsumptionRegions, location)
+  ? location
+  : fail('Flex Consumption is not offered in this region. Pick one of: ${join(flexConsumptionRegions, ', ')} (or a resource group there).')
 var suffix = uniqueString(subscription().id, resourceGroup().id, prefix)
 // prefix (2-10) + 13 = at most 23 characters: within the 24-character limits of both names.
 var storageAccountName = '${prefix}${suffix}'
 var keyVaultName = '${prefix}-kv-${take(suffix, 10)}'
 var functionAppName = '${prefix}-func-${suffix}'
 var planName = '${prefix}-plan-${suffix}'
-var staticWebAppName = '${prefix}-web-${suffix}'
 var workspaceName = '${prefix}-logs-${suffix}'
 var appInsightsName = '${prefix}-appi-${suffix}'
-
-var staticWebAppRegions = {
-  centralus: 'centralus'
-  eastasia: 'eastasia'
-  eastus2: 'eastus2'
-  westeurope: 'westeurope'
-  westus2: 'westus2'
-  eastus: 'eastus2'
-  westus: 'westus2'
-  westus3: 'westus2'
-  southcentralus: 'centralus'
-  northcentralus: 'centralus'
-  northeurope: 'westeurope'
-  uksouth: 'westeurope'
-  francecentral: 'westeurope'
-  germanywestcentral: 'westeurope'
-  swedencentral: 'westeurope'
-  southeastasia: 'eastasia'
-  japaneast: 'eastasia'
-  australiaeast: 'eastasia'
-}
-var effectiveStaticWebAppLocation = !empty(staticWebAppLocation)
-  ? staticWebAppLocation
-  : (staticWebAppRegions[?location] ?? 'westeurope')
 
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
   params: {
-    location: location
+    location: region
     workspaceName: workspaceName
     appInsightsName: appInsightsName
     retentionInDays: logRetentionInDays
@@ -133,7 +157,7 @@ module monitoring 'modules/monitoring.bicep' = {
 module storage 'modules/storage.bicep' = {
   name: 'storage'
   params: {
-    location: location
+    location: region
     storageAccountName: storageAccountName
     tableNames: tableNames
     queueNames: queueNames
@@ -148,7 +172,7 @@ module keyVault 'modules/keyvault.bicep' = {
     storage
   ]
   params: {
-    location: location
+    location: region
     keyVaultName: keyVaultName
     storageAccountName: storageAccountName
     storageKeySecretName: storageKeySecretName
@@ -165,7 +189,7 @@ module functionApp 'modules/functionapp.bicep' = {
     monitoring
   ]
   params: {
-    location: location
+    location: region
     planName: planName
     functionAppName: functionAppName
     storageAccountName: storageAccountName
@@ -184,11 +208,27 @@ module functionApp 'modules/functionapp.bicep' = {
   }
 }
 
+// One deploy: the documented way to put a package on a Flex Consumption app from a template. It runs
+// after the roles, because the platform writes the package into the deployment container as the app's
+// identity (Storage Blob Data Owner).
+module code 'modules/code.bicep' = if (!empty(effectivePackageUri)) {
+  name: 'code'
+  dependsOn: [
+    roles
+  ]
+  params: {
+    functionAppName: functionAppName
+    packageUri: effectivePackageUri
+  }
+}
+
 module roles 'modules/roles.bicep' = {
   name: 'roles'
   params: {
+    // The principal id is known only once the app exists, and it names the role assignments (a recreated
+    // app must get new ones, not collide with the old): What-If cannot predict those names, by design.
+    #disable-next-line what-if-short-circuiting
     appPrincipalId: functionApp.outputs.principalId
-    functionAppName: functionAppName
     storageAccountName: storageAccountName
     keyVaultName: keyVaultName
     setupTokenSecretName: setupTokenSecretName
@@ -196,28 +236,13 @@ module roles 'modules/roles.bicep' = {
   }
 }
 
-module staticWebApp 'modules/staticwebapp.bicep' = {
-  name: 'staticwebapp'
-  // Link only after the function app's pass-through authentication settings exist (see functionapp.bicep).
-  dependsOn: [
-    functionApp
-  ]
-  params: {
-    location: effectiveStaticWebAppLocation
-    staticWebAppName: staticWebAppName
-    functionAppName: functionAppName
-    functionAppLocation: location
-  }
-}
+@description('The admin web app and the API (agents enroll and renew here): the function app serves both on one origin.')
+output appUrl string = 'https://${functionApp.outputs.defaultHostName}'
 
-@description('Admin web app (SPA); /api/* on it is proxied to the function app.')
-output spaUrl string = 'https://${staticWebApp.outputs.defaultHostName}'
-
-@description('Function app base URL; agents enroll and renew against it directly (mTLS on /api/agent/*).')
-output apiUrl string = 'https://${functionApp.outputs.defaultHostName}'
+@description('How to read the one-time setup token that creates the first owner (only the deploying account may).')
+output setupTokenCommand string = 'az keyvault secret show --vault-name ${keyVault.outputs.keyVaultName} --name ${setupTokenSecretName} --query value --output tsv'
 
 @description('Resource names deploy.sh needs.')
 output functionAppName string = functionApp.outputs.functionAppName
-output staticWebAppName string = staticWebAppName
 output keyVaultName string = keyVault.outputs.keyVaultName
 output setupTokenSecretName string = setupTokenSecretName

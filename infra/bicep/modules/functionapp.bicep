@@ -1,6 +1,8 @@
 // Flex Consumption (FC1) plan and the CloudWg function app, run as a custom handler: the
 // deployment package holds a self-contained ASP.NET Core app that listens on
-// FUNCTIONS_CUSTOMHANDLER_PORT (see infra/package.sh).
+// FUNCTIONS_CUSTOMHANDLER_PORT and serves the API and the admin SPA (see infra/package.sh).
+// The app authenticates every request itself (sessions, API tokens, signed node requests), so no
+// platform authentication is configured.
 
 @description('Azure region.')
 param location string
@@ -61,25 +63,6 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
   name: appInsightsName
 }
 
-// Paths that must NOT ask for a client certificate. App Service matches them as prefixes, so
-// everything outside /api/agent is listed: browsers (directly or through the Static Web App)
-// never see a certificate prompt, while agents present their node certificate on /api/agent/*.
-// Keep this in step with the HTTP API in DESIGN.md section 5.
-var clientCertExclusionPaths = [
-  '/api/health'
-  '/api/setup'
-  '/api/auth'
-  '/api/admins'
-  '/api/tokens'
-  '/api/nodes'
-  '/api/peers'
-  '/api/routes'
-  '/api/firewall-rules'
-  '/api/audit'
-  '/api/events'
-  '/api/openapi.json'
-]
-
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -103,9 +86,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
-    clientCertEnabled: true
-    clientCertMode: 'Optional'
-    clientCertExclusionPaths: join(clientCertExclusionPaths, ',')
+    // No client certificates: agents sign their requests with the node key (DESIGN §4), which needs nothing
+    // from the front end. Asking for certificates on some paths only makes the front end renegotiate, which
+    // TLS 1.3 and HTTP/2 do not support.
+    clientCertEnabled: false
     publicNetworkAccess: 'Enabled'
     functionAppConfig: {
       deployment: {
@@ -185,11 +169,12 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           value: 'true'
         }
         // Every request reaches the app through the Functions host on loopback: without the
-        // front end's X-Forwarded-For, all clients would share one rate-limit bucket and one
-        // attacker could lock everybody out of signing in.
+        // client address the front end sets, all clients would share one rate-limit bucket and one
+        // attacker could lock everybody out of signing in. X-Client-IP is written by the front end;
+        // the first X-Forwarded-For entry is written by the client.
         {
-          name: 'CloudWg__Auth__TrustForwardedFor'
-          value: 'true'
+          name: 'CloudWg__Auth__ClientAddressHeader'
+          value: 'X-Client-IP'
         }
       ]
     }
@@ -213,26 +198,6 @@ resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
   }
 }
 
-// The app authenticates every request itself (sessions, API tokens, node certificates). Platform
-// authentication is set up explicitly in pass-through mode BEFORE the Static Web App is linked:
-// a link to an app without authentication settings gives the Static Web App exclusive access,
-// which would lock the agents out of /api/agent/* (they call the function app directly, because
-// the Static Web App cannot forward client certificates).
-resource authSettings 'Microsoft.Web/sites/config@2024-04-01' = {
-  parent: site
-  name: 'authsettingsV2'
-  properties: {
-    platform: {
-      enabled: true
-    }
-    globalValidation: {
-      requireAuthentication: false
-      unauthenticatedClientAction: 'AllowAnonymous'
-    }
-  }
-}
-
 output functionAppName string = site.name
 output defaultHostName string = site.properties.defaultHostName
 output principalId string = site.identity.principalId
-output authSettingsName string = authSettings.name

@@ -54,6 +54,22 @@ public sealed class RenewalAndPullTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Renewal_and_pull_are_signed_with_the_node_key_and_the_renewed_key_signs_afterwards()
+    {
+        using var enrolled = agent.Identity.LoadLeafCertificate()!;
+        server.DesiredStateJws = null;
+
+        await agent.Services.GetRequiredService<CredentialRenewer>().RenewAsync(TestContext.Current.CancellationToken);
+        await ActivatorUtilities.CreateInstance<PullService>(agent.Services).PullOnceAsync(TestContext.Current.CancellationToken);
+
+        Assert.Empty(server.SignatureFailures);
+        using var renewed = agent.Identity.LoadLeafCertificate()!;
+        Assert.Equal(
+            [("POST", "/api/agent/renew", enrolled.SerialNumber), ("GET", "/api/agent/desired-state", renewed.SerialNumber)],
+            server.SignedRequests);
+    }
+
+    [Fact]
     public void Renewal_is_due_when_a_third_of_the_lifetime_remains()
     {
         var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using CloudWg.Protocol.HttpSignatures;
 using CloudWg.Protocol.Json;
 using CloudWg.Protocol.Jws;
 using CloudWg.Protocol.Messages;
@@ -11,6 +12,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -70,6 +72,7 @@ public sealed class FakeControlPlane : IAsyncDisposable
         {
             using var reader = new StreamReader(context.Request.Body);
             var body = await reader.ReadToEndAsync(context.RequestAborted);
+            server.CheckSignature(context.Request.Method, new Uri(context.Request.GetEncodedUrl()), name => context.Request.Headers.TryGetValue(name, out var v) ? v.Select(x => x ?? "") : null, body);
             var (status, contentType, text) = await server.HandleAsync(context.Request.Method, context.Request.Path.Value ?? "/", body);
             context.Response.StatusCode = status;
             context.Response.ContentType = contentType;
@@ -134,12 +137,60 @@ public sealed class FakeControlPlane : IAsyncDisposable
             {
                 using var reader = new StreamReader(context.Request.InputStream);
                 var body = await reader.ReadToEndAsync();
+                CheckSignature(context.Request.HttpMethod, context.Request.Url!, name => context.Request.Headers.GetValues(name), body);
                 var (status, contentType, text) = await HandleAsync(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, body);
                 await WriteAsync(context.Response, status, contentType, text);
             }
             catch (Exception e)
             {
                 await WriteAsync(context.Response, 500, "application/problem+json", $"{{\"title\":\"test server error\",\"detail\":\"{e.GetType().Name}\"}}");
+            }
+        }
+    }
+
+    /// <summary>Node requests (renew, desired-state) whose RFC 9421 signature verified with the certificate they carry.</summary>
+    public List<(string Method, string Path, string CertificateSerial)> SignedRequests { get; } = [];
+
+    /// <summary>Node requests that were unsigned or whose signature did not verify, with the reason.</summary>
+    public List<string> SignatureFailures { get; } = [];
+
+    /// <summary>The check the control plane makes (minus chain, revocation and replay), recorded for the test to assert on.</summary>
+    private void CheckSignature(string method, Uri url, Func<string, IEnumerable<string>?> header, string body)
+    {
+        if (!url.AbsolutePath.StartsWith("/api/agent/", StringComparison.Ordinal) || url.AbsolutePath is "/api/agent/enroll" or "/api/agent/root-certificate")
+        {
+            return;
+        }
+
+        var parsed = NodeRequestSignature.Parse(header, method, out var error);
+        string? failure = error;
+        if (parsed is not null)
+        {
+            using var certificate = X509CertificateLoader.LoadCertificate(parsed.CertificateDer);
+            using var key = certificate.GetECDsaPublicKey()!;
+            var digest = SignatureBase.FieldValue(header(ContentDigest.HeaderName));
+            if (parsed.Components.Contains("content-digest") && !ContentDigest.Matches(digest, Encoding.UTF8.GetBytes(body), out var digestError))
+            {
+                failure = digestError;
+            }
+            else if (!NodeRequestSignature.Verify(key, NodeRequestSignature.BaseFor(parsed, method, url.AbsoluteUri, digest), parsed.Signature))
+            {
+                failure = "the signature does not verify";
+            }
+            else
+            {
+                lock (SignedRequests)
+                {
+                    SignedRequests.Add((method, url.AbsolutePath, certificate.SerialNumber));
+                }
+            }
+        }
+
+        if (failure is not null)
+        {
+            lock (SignatureFailures)
+            {
+                SignatureFailures.Add($"{method} {url.AbsolutePath}: {failure}");
             }
         }
     }

@@ -10,10 +10,11 @@ public sealed class AuditTests(AzuriteFixture azurite)
     [Fact]
     public async Task Auth_events_are_audited_newest_first_with_filters_and_paging()
     {
-        await using var app = new CloudWgApp(azurite.ConnectionString, new Dictionary<string, string?> { ["CloudWg:Auth:TrustForwardedFor"] = "true" });
+        await using var app = new CloudWgApp(azurite.ConnectionString, new Dictionary<string, string?> { ["CloudWg:Auth:ClientAddressHeader"] = "X-Client-IP" });
         var viewer = await AuthenticatedClients.CreateAdminAsync(app, Roles.Viewer);
         using var anonymous = app.CreateClient();
-        anonymous.DefaultRequestHeaders.Add("X-Forwarded-For", "192.0.2.44");
+        anonymous.DefaultRequestHeaders.Add("X-Forwarded-For", "10.9.9.9");
+        anonymous.DefaultRequestHeaders.Add("X-Client-IP", "192.0.2.44");
         await anonymous.PostJsonAsync("/api/auth/login", new { username = viewer.Id, password = "definitely wrong!" });
         using var client = await AuthenticatedClients.LoginAsync(app, viewer.Id, AuthenticatedClients.Password);
 

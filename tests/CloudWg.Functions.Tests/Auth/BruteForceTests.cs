@@ -55,12 +55,14 @@ public sealed class BruteForceTests(AzuriteFixture azurite)
     [Fact]
     public async Task One_client_address_cannot_spray_many_accounts()
     {
-        await using var app = new CloudWgApp(azurite.ConnectionString, new Dictionary<string, string?> { ["CloudWg:Auth:TrustForwardedFor"] = "true" });
+        await using var app = new CloudWgApp(azurite.ConnectionString, new Dictionary<string, string?> { ["CloudWg:Auth:ClientAddressHeader"] = "X-Client-IP" });
         var victim = await AuthenticatedClients.CreateAdminAsync(app, Roles.Admin);
         using var attacker = app.CreateClient();
-        attacker.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.7");
+        // The attacker writes X-Forwarded-For itself; the front end's X-Client-IP names its real address.
+        attacker.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.20");
+        attacker.DefaultRequestHeaders.Add("X-Client-IP", "203.0.113.7");
         using var bystander = app.CreateClient();
-        bystander.DefaultRequestHeaders.Add("X-Forwarded-For", "198.51.100.20, 10.0.0.1");
+        bystander.DefaultRequestHeaders.Add("X-Client-IP", "198.51.100.20");
 
         for (var i = 1; i <= 5; i++)
         {

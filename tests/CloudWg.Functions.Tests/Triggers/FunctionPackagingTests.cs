@@ -23,12 +23,26 @@ public sealed class FunctionPackagingTests(AzuriteFixture azurite)
             .ToDictionary(d => Path.GetFileName(d), d => JsonNode.Parse(File.ReadAllText(Path.Combine(d, "function.json")))!["bindings"]!.AsArray());
 
         var http = Assert.Single(declared, d => d.Value.Any(b => (string?)b!["type"] == "httpTrigger"));
-        Assert.Equal("api", http.Key);
+        Assert.Equal("http", http.Key);
         var trigger = http.Value.Single(b => (string?)b!["type"] == "httpTrigger")!;
-        Assert.Equal("api/{*path}", (string?)trigger["route"]);
+        // Everything, not only /api (the app serves the admin SPA on the same origin), except the paths the host
+        // invokes the other functions on: those must never be reachable from the internet through this function.
+        var route = (string)trigger["route"]!;
+        var excluded = System.Text.RegularExpressions.Regex.Match(route, @"^\{\*path:regex\(\^\(\?!\((?<names>[a-z|]+)\)\$\)\.\*\$\)\}$");
+        Assert.True(excluded.Success, route);
+        Assert.Equal(
+            declared.Keys.Where(k => k != "http").Select(k => k.ToLowerInvariant()).Order(StringComparer.Ordinal),
+            excluded.Groups["names"].Value.Split('|').Order(StringComparer.Ordinal));
+        var template = Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse(route);
+        var constraint = new Microsoft.AspNetCore.Routing.Constraints.RegexInlineRouteConstraint(
+            (string)template.Parameters.Single().ParameterPolicies.Single().Content![("regex(".Length)..^1]);
+        foreach (var (path, routed) in new[] { ("api/nodes", true), ("nodes/n1", true), ("assets/app.js", true), ("Republish", false), ("ingestreports", false), ("republish/x", true) })
+        {
+            Assert.Equal(routed, constraint.Match(null, null, "path", new Microsoft.AspNetCore.Routing.RouteValueDictionary { ["path"] = path }, Microsoft.AspNetCore.Routing.RouteDirection.IncomingRequest));
+        }
         Assert.Equal("anonymous", (string?)trigger["authLevel"]);
 
-        var triggers = declared.Where(d => d.Key != "api").ToDictionary(d => d.Key, d => d.Value.Single(b => (string?)b!["direction"] == "in")!);
+        var triggers = declared.Where(d => d.Key != "http").ToDictionary(d => d.Key, d => d.Value.Single(b => (string?)b!["direction"] == "in")!);
         var queues = triggers.Where(t => (string?)t.Value["type"] == "queueTrigger").ToDictionary();
         Assert.Equal(QueueFunctions.All.Order(), queues.Keys.Order());
         Assert.Equal(QueueFunctions.IngestReportsBinding, (string?)queues[QueueFunctions.IngestReports]["name"]);

@@ -14,7 +14,7 @@ public sealed partial class ArmTemplateSecurityTests
     private static readonly string[] AppTables =
     [
         "nodes", "peers", "routes", "firewallrules", "leases", "audit", "changes", "admins", "sessions",
-        "tokens", "ratelimits", "enrollments", "certificates",
+        "tokens", "ratelimits", "enrollments", "certificates", "nonces",
     ];
 
     private readonly ArmTemplate _template = ArmTemplate.Load(RepositoryLayout.CompiledTemplate);
@@ -40,26 +40,66 @@ public sealed partial class ArmTemplateSecurityTests
     }
 
     [Fact]
-    public void ClientCertificatesAreOptionalAndAskedForOnlyUnderApiAgent()
+    public void TheFrontEndIsAskedForNoClientCertificate()
     {
+        // Agents sign their requests (DESIGN §4); per-path client certificates would make the front end renegotiate,
+        // which TLS 1.3 and HTTP/2 cannot, and a certificate header the front end does not set is the caller's.
         var site = _template.Single("Microsoft.Web/sites");
-        Assert.True((bool)site.Properties["clientCertEnabled"]!);
-        Assert.Equal("Optional", (string?)site.Properties["clientCertMode"]);
+        Assert.False((bool)site.Properties["clientCertEnabled"]!);
+        Assert.Null(site.Properties["clientCertMode"]);
+        Assert.Null(site.Properties["clientCertExclusionPaths"]);
+        Assert.Empty(_template.OfType("Microsoft.Web/sites/config"));
+    }
 
-        var expression = (string)site.Properties["clientCertExclusionPaths"]!;
-        Assert.Matches(@"^\[join\(variables\('[A-Za-z]+'\), ','\)\]$", expression);
-        var excluded = ArmTemplate.ResolveVariable(site.Template, expression).AsArray().Select(p => (string)p!).ToList();
+    [Fact]
+    public void TheDeploymentPutsThePackageOnTheAppWithOneDeployAfterTheRolesAndServesTheSpaOnItsOrigin()
+    {
+        var deploy = _template.Single("Microsoft.Web/sites/extensions");
+        Assert.EndsWith("'onedeploy')]", deploy.Resource["name"]!.ToString(), StringComparison.Ordinal);
+        Assert.Equal("[parameters('packageUri')]", (string?)deploy.Properties["packageUri"]);
+        Assert.False((bool)deploy.Properties["remoteBuild"]!);
 
-        // Exclusions are prefixes: none may cover /api/agent, and every other API area of DESIGN §5 is listed.
-        Assert.DoesNotContain(excluded, p => "/api/agent/renew".StartsWith(p, StringComparison.Ordinal) || p.StartsWith("/api/agent", StringComparison.Ordinal));
-        Assert.All(excluded, p => Assert.DoesNotContain(",", p, StringComparison.Ordinal));
-        foreach (var path in new[]
+        var module = _template.Resources().Single(r => (string?)r.Resource["name"] == "code");
+        Assert.Equal("[not(empty(variables('effectivePackageUri')))]", (string?)module.Resource["condition"]);
+        Assert.Equal("[variables('effectivePackageUri')]", _template.ModuleParameter("code", "packageUri"));
+        Assert.Equal("[if(equals(parameters('packageUri'), 'latest'), variables('latestPackageUri'), parameters('packageUri'))]", (string?)_template.Root["variables"]!["effectivePackageUri"]);
+        Assert.Equal("latest", (string?)_template.Root["parameters"]!["packageUri"]!["defaultValue"]);
+        Assert.Contains(module.Resource["dependsOn"]!.AsArray(), d => d!.ToString().Contains("'roles'", StringComparison.Ordinal));
+        Assert.Equal(_template.ModuleParameter("functionapp", "functionAppName"), _template.ModuleParameter("code", "functionAppName"));
+
+        // "latest" is this repository's latest release asset, from infra/bicep/release.json.
+        Assert.Equal(
+            "[format('https://github.com/{0}/releases/latest/download/{1}', variables('release').repository, variables('release').functionPackageAsset)]",
+            (string?)_template.Root["variables"]!["latestPackageUri"]);
+        var release = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryLayout.BicepDirectory, "release.json")))!;
+        Assert.Equal(release.ToJsonString(), _template.Root["variables"]!["$fxv#0"]!.ToJsonString());
+        Assert.Empty(_template.OfType("Microsoft.Web/staticSites"));
+        Assert.Contains("defaultHostName", _template.Root["outputs"]!["appUrl"]!["value"]!.ToString(), StringComparison.Ordinal);
+        Assert.Contains("az keyvault secret show", _template.Root["outputs"]!["setupTokenCommand"]!["value"]!.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void NamePrefixAndRegionAreCheckedBeforeAnyResourceIsMade()
+    {
+        var variables = _template.Root["variables"]!;
+        // The prefix: first a letter, then letters and digits, else fail() with the rule.
+        Assert.Equal("[if(variables('prefixIsValid'), parameters('namePrefix'), fail('namePrefix must be 2-10 lowercase letters and digits, starting with a letter (it names the storage account).'))]", (string?)variables["prefix"]);
+        var check = (string)variables["prefixIsValid"]!;
+        Assert.Contains("substring(parameters('namePrefix'), 0, 1)", check, StringComparison.Ordinal);
+        Assert.Contains("filter(range(0, length(parameters('namePrefix')))", check, StringComparison.Ordinal);
+        Assert.Equal("abcdefghijklmnopqrstuvwxyz", (string?)variables["prefixLetters"]);
+        Assert.Contains("0123456789", check, StringComparison.Ordinal);
+        Assert.Contains("variables('prefix')", (string?)variables["storageAccountName"], StringComparison.Ordinal);
+
+        // The region: one that offers Flex Consumption, else fail() naming them; every module is placed there.
+        Assert.StartsWith("[if(contains(variables('flexConsumptionRegions'), parameters('location')), parameters('location'), fail(", (string?)variables["region"], StringComparison.Ordinal);
+        var regions = variables["flexConsumptionRegions"]!.AsArray().Select(r => (string)r!).ToList();
+        Assert.Contains("westeurope", regions);
+        Assert.Contains("eastus", regions);
+        Assert.All(regions, r => Assert.Matches("^[a-z0-9]+$", r));
+        foreach (var module in new[] { "monitoring", "storage", "keyvault", "functionapp" })
         {
-            "/api/health", "/api/setup", "/api/auth/login", "/api/admins", "/api/tokens", "/api/nodes/x/peers",
-            "/api/peers/x", "/api/routes/x", "/api/firewall-rules/x", "/api/audit", "/api/events", "/api/openapi.json",
-        })
-        {
-            Assert.Contains(excluded, p => path.StartsWith(p, StringComparison.Ordinal));
+            Assert.Equal("[variables('region')]", _template.ModuleParameter(module, "location"));
         }
     }
 
@@ -81,8 +121,10 @@ public sealed partial class ArmTemplateSecurityTests
         }
 
         Assert.Equal("true", settings["CloudWg__BehindFunctionsFrontEnd"]);
-        // Behind the Functions host every connection comes from loopback: client addresses come from the front end.
-        Assert.Equal("true", settings["CloudWg__Auth__TrustForwardedFor"]);
+        // Behind the Functions host every connection comes from loopback: the client address is the one the front end
+        // writes, never the first X-Forwarded-For entry, which the client writes.
+        Assert.Equal("X-Client-IP", settings["CloudWg__Auth__ClientAddressHeader"]);
+        Assert.DoesNotContain("CloudWg__Auth__TrustForwardedFor", settings.Keys);
         // A plain AzureWebJobsStorage setting would be a connection string with the account key.
         Assert.DoesNotContain("AzureWebJobsStorage", settings.Keys);
         // Flex Consumption rejects these; the runtime comes from functionAppConfig.
@@ -191,9 +233,15 @@ public sealed partial class ArmTemplateSecurityTests
             ("4633458b-17de-408a-b874-0445c86b69e6", KeyVaultSecret, reader), // ... on the setup token only
             ("974c5e8b-45b9-4653-ba55-5f855dd0fb88", StorageAccount, app), // Storage Queue Data Contributor
             ("a4417e6f-fecd-4de8-b567-7b0420556985", KeyVault, app), // Key Vault Certificates Officer
-            ("ba92f5b4-2d11-453d-a403-e96b0029c9fe", StorageAccount, app), // Storage Blob Data Contributor
+            ("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", StorageAccount, app), // Storage Blob Data Owner (host storage, Flex package)
         ];
         Assert.Equal(expected, assignments);
+
+        // Each name includes the principal: a recreated app (new identity) gets new assignments instead of colliding.
+        foreach (var assignment in _template.OfType("Microsoft.Authorization/roleAssignments"))
+        {
+            Assert.Contains(assignment.Properties["principalId"]!.ToString().Trim('[', ']'), assignment.Resource["name"]!.ToString(), StringComparison.Ordinal);
+        }
 
         var secretReader = _template.OfType("Microsoft.Authorization/roleAssignments").Single(a => ScopeType(a) == KeyVaultSecret);
         Assert.Contains("parameters('setupTokenSecretName')", secretReader.Resource["scope"]!.ToString(), StringComparison.Ordinal);
@@ -222,7 +270,7 @@ public sealed partial class ArmTemplateSecurityTests
     {
         var outputs = _template.Root["outputs"]!.AsObject();
         Assert.Equal(
-            ["apiUrl", "functionAppName", "keyVaultName", "setupTokenSecretName", "spaUrl", "staticWebAppName"],
+            ["appUrl", "functionAppName", "keyVaultName", "setupTokenCommand", "setupTokenSecretName"],
             outputs.Select(o => o.Key).Order(StringComparer.Ordinal));
 
         var allOutputs = outputs.Select(o => (Module: "main", o.Key, Output: o.Value!))
@@ -257,25 +305,9 @@ public sealed partial class ArmTemplateSecurityTests
 
         Assert.All(parameters, p => Assert.NotNull(p.Value!["defaultValue"]));
         Assert.Equal("[resourceGroup().location]", (string?)parameters["location"]!["defaultValue"]);
+        Assert.Null(parameters["staticWebAppLocation"]);
         Assert.Equal("cloudwg", (string?)parameters["namePrefix"]!["defaultValue"]);
         Assert.Equal("securestring", (string?)parameters["setupToken"]!["type"]);
-    }
-
-    [Fact]
-    public void StaticWebAppIsStandardAndLinkedToTheFunctionApp()
-    {
-        var site = _template.Single("Microsoft.Web/staticSites");
-        var backend = _template.Single("Microsoft.Web/staticSites/linkedBackends");
-
-        Assert.Equal("Standard", (string?)site.Resource["sku"]?["name"]);
-        Assert.Contains("Microsoft.Web/sites", backend.Properties["backendResourceId"]!.ToString(), StringComparison.Ordinal);
-        Assert.Equal(_template.ModuleParameter("functionapp", "functionAppName"), _template.ModuleParameter("staticwebapp", "functionAppName"));
-
-        // The link must come after the function app's pass-through authentication settings.
-        var deployment = _template.Resources().Single(r => (string?)r.Resource["name"] == "staticwebapp");
-        Assert.Contains(deployment.Resource["dependsOn"]!.AsArray(), d => d!.ToString().Contains("'functionapp'", StringComparison.Ordinal));
-        var auth = _template.Single("Microsoft.Web/sites/config");
-        Assert.Equal("AllowAnonymous", (string?)auth.Properties["globalValidation"]?["unauthenticatedClientAction"]);
     }
 
     private static bool LooksSecret(string value) =>

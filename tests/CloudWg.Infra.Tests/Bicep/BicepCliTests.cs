@@ -30,11 +30,11 @@ public sealed class BicepCliTests : IDisposable
 
     [Theory]
     [InlineData("main.bicep")]
+    [InlineData("modules/code.bicep")]
     [InlineData("modules/functionapp.bicep")]
     [InlineData("modules/keyvault.bicep")]
     [InlineData("modules/monitoring.bicep")]
     [InlineData("modules/roles.bicep")]
-    [InlineData("modules/staticwebapp.bicep")]
     [InlineData("modules/storage.bicep")]
     public async Task LintIsClean(string file)
     {

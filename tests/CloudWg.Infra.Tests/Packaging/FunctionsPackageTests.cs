@@ -86,29 +86,26 @@ public sealed class FunctionsPackageTests(FunctionsPackageFixture package) : ICl
     }
 
     [Fact]
-    public void SpaBundleIsAProductionBuildWithTheStaticWebAppConfigAtItsRoot()
+    public void ZipCarriesTheSpaAsAProductionBuildInWwwroot()
     {
-        using var zip = ZipFile.OpenRead(package.SpaZip);
-        var entries = zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+        using var zip = ZipFile.OpenRead(package.Zip);
+        var spa = zip.Entries.Select(e => e.FullName).Where(e => e.StartsWith("wwwroot/", StringComparison.Ordinal)).Select(e => e["wwwroot/".Length..]).ToHashSet(StringComparer.Ordinal);
 
-        Assert.Contains("index.html", entries);
-        Assert.Contains(entries, e => e.StartsWith("assets/", StringComparison.Ordinal) && e.EndsWith(".js", StringComparison.Ordinal));
-        Assert.DoesNotContain(entries, e => e.EndsWith(".map", StringComparison.Ordinal) || e.EndsWith(".ts", StringComparison.Ordinal) || e.EndsWith(".tsx", StringComparison.Ordinal));
-
-        // The Static Web App reads its routing from the bundle's root: client-side routes fall back to
-        // index.html, /api is left to the linked function app, and the security headers apply.
-        using var config = zip.GetEntry("staticwebapp.config.json")!.Open();
-        var json = JsonNode.Parse(config)!;
-        Assert.Equal("/index.html", (string?)json["navigationFallback"]?["rewrite"]);
-        Assert.Contains("/api/*", json["navigationFallback"]!["exclude"]!.AsArray().Select(e => (string?)e));
-        Assert.Contains("frame-ancestors 'none'", (string?)json["globalHeaders"]?["Content-Security-Policy"], StringComparison.Ordinal);
+        Assert.Contains("index.html", spa);
+        Assert.Contains(spa, e => e.StartsWith("assets/", StringComparison.Ordinal) && e.EndsWith(".js", StringComparison.Ordinal));
+        Assert.DoesNotContain(spa, e => e.EndsWith(".map", StringComparison.Ordinal) || e.EndsWith(".ts", StringComparison.Ordinal) || e.EndsWith(".tsx", StringComparison.Ordinal));
 
         // The page references only bundled, hashed assets (nothing from another origin).
-        using var index = new StreamReader(zip.GetEntry("index.html")!.Open());
+        using var index = new StreamReader(zip.GetEntry("wwwroot/index.html")!.Open());
         var html = index.ReadToEnd();
         Assert.Matches("src=\"/assets/[^\"]+\\.js\"", html);
         Assert.DoesNotContain("http://", html, StringComparison.Ordinal);
         Assert.DoesNotContain("https://", html, StringComparison.Ordinal);
+
+        // The agent tarball is also a release asset of its own, the same bytes as the one inside.
+        Assert.Equal(
+            File.ReadAllBytes(Path.Combine(package.Unpacked, "agent", AgentTarball)),
+            File.ReadAllBytes(Path.Combine(Path.GetDirectoryName(package.Zip)!, AgentTarball)));
     }
 
     [Fact]
@@ -189,6 +186,18 @@ public sealed class FunctionsPackageTests(FunctionsPackageFixture package) : ICl
             Assert.Equal(
                 await File.ReadAllBytesAsync(Path.Combine(package.Unpacked, "agent", AgentTarball), TestContext.Current.CancellationToken),
                 await tarball.Content.ReadAsByteArrayAsync(TestContext.Current.CancellationToken));
+
+            // The admin SPA on the same origin, also for a client-side route reloaded, with its security headers.
+            foreach (var page in new[] { "/", "/nodes/n1" })
+            {
+                var html = await http.GetAsync($"http://127.0.0.1:{port}{page}", TestContext.Current.CancellationToken);
+                Assert.Equal(HttpStatusCode.OK, html.StatusCode);
+                Assert.Equal("text/html", html.Content.Headers.ContentType?.MediaType);
+                Assert.Contains("frame-ancestors 'none'", html.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+                Assert.Equal(
+                    await File.ReadAllTextAsync(Path.Combine(package.Unpacked, "wwwroot", "index.html"), TestContext.Current.CancellationToken),
+                    await html.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+            }
         }
         finally
         {
