@@ -33,6 +33,9 @@ public sealed class Agent : IAsyncDisposable
     /// <summary>The agent's configuration file (<c>--config</c>), written before each command; add sections before enrolling.</summary>
     public JsonObject Config { get; }
 
+    /// <summary>Environment for every agent command (e.g. <c>SSL_CERT_FILE</c>: the system trust store of this "host").</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     public string Log() => process?.Log() ?? "--- agent: not running ---";
 
     /// <param name="rootSha256">For an HTTPS control URL served with the fleet certificate: the root's fingerprint.</param>
@@ -41,7 +44,7 @@ public sealed class Agent : IAsyncDisposable
         WriteConfig();
         string[] pin = rootSha256 is null ? [] : ["--root-sha256", rootSha256];
         var (code, output, error) = await Shell.RunAsync(BuildOutput.DotNet, [BuildOutput.AgentDll, "enroll",
-            "--control-url", controlUrl.AbsoluteUri.TrimEnd('/'), "--token", token, "--state-dir", stateDirectory, "--config", configFile, .. pin]);
+            "--control-url", controlUrl.AbsoluteUri.TrimEnd('/'), "--token", token, "--state-dir", stateDirectory, "--config", configFile, .. pin], Environment);
         if (code != 0)
         {
             throw new InvalidOperationException($"cloudwg-agent enroll failed with {code}:\n{output}\n{error}");
@@ -56,7 +59,7 @@ public sealed class Agent : IAsyncDisposable
         }
 
         WriteConfig();
-        process = ChildProcess.Start("agent", BuildOutput.DotNet, [BuildOutput.AgentDll, "run", "--state-dir", stateDirectory, "--config", configFile]);
+        process = ChildProcess.Start("agent", BuildOutput.DotNet, [BuildOutput.AgentDll, "run", "--state-dir", stateDirectory, "--config", configFile], Environment);
     }
 
     public async Task StopAsync()
@@ -71,14 +74,14 @@ public sealed class Agent : IAsyncDisposable
     public async Task<string> StatusAsync()
     {
         WriteConfig();
-        return (await Shell.RunAsync(BuildOutput.DotNet, BuildOutput.AgentDll, "status", "--json", "--state-dir", stateDirectory, "--config", configFile)).Output;
+        return (await Shell.RunAsync(BuildOutput.DotNet, [BuildOutput.AgentDll, "status", "--json", "--state-dir", stateDirectory, "--config", configFile], Environment)).Output;
     }
 
     /// <summary><c>cloudwg-agent status</c> as an operator reads it.</summary>
     public async Task<string> StatusTextAsync()
     {
         WriteConfig();
-        return (await Shell.RunAsync(BuildOutput.DotNet, BuildOutput.AgentDll, "status", "--state-dir", stateDirectory, "--config", configFile)).Output;
+        return (await Shell.RunAsync(BuildOutput.DotNet, [BuildOutput.AgentDll, "status", "--state-dir", stateDirectory, "--config", configFile], Environment)).Output;
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();

@@ -5,7 +5,9 @@ namespace CloudWg.SystemTests.Harness;
 /// <summary>Runs short-lived commands (ip, wg, ping) and returns their exit code and output.</summary>
 public static class Shell
 {
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string file, params string[] args)
+    public static Task<(int ExitCode, string Output, string Error)> RunAsync(string file, params string[] args) => RunAsync(file, args, null);
+
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string file, string[] args, IReadOnlyDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -16,6 +18,11 @@ public static class Shell
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start.");

@@ -34,6 +34,12 @@ public sealed class SystemStack : IAsyncDisposable
 
     public Agent Agent { get; }
 
+    /// <summary>The run's temp directory.</summary>
+    public string Root => root;
+
+    /// <summary>More parts a test started (a front end), disposed first.</summary>
+    public List<IAsyncDisposable> Disposables { get; } = [];
+
     /// <summary>Starts storage and the control plane and returns the one-time setup token it wrote.</summary>
     public async Task<string> StartAndReadSetupTokenAsync()
     {
@@ -81,7 +87,7 @@ public sealed class SystemStack : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var step in new Func<ValueTask>[] { Agent.DisposeAsync, Network.DisposeAsync, ControlPlane.DisposeAsync, Storage.DisposeAsync })
+        foreach (var step in Disposables.Select(d => (Func<ValueTask>)d.DisposeAsync).Concat([Agent.DisposeAsync, Network.DisposeAsync, ControlPlane.DisposeAsync, Storage.DisposeAsync]))
         {
             try
             {

@@ -6,10 +6,10 @@ using CloudWg.SystemTests.Harness;
 namespace CloudWg.SystemTests.Journey;
 
 /// <summary>
-/// Certificate renewal end to end: the real agent renews its node certificate and SAS set over mutual TLS against the
-/// control plane's real HTTPS listener (fleet-CA server certificate, root pinned at enrollment), uses the renewed
-/// certificate for the next call, and when the node is revoked reports the refusal while WireGuard keeps serving
-/// its cached desired state.
+/// Certificate renewal end to end with requests signed by the node key: the real agent renews its node certificate
+/// and SAS set where no client certificate can exist, over plain HTTP (no TLS at all) and behind a TLS-terminating
+/// reverse proxy (real Caddy) that forwards none; it signs the next call with the renewed key, the pull fallback
+/// answers, and when the node is revoked it reports the refusal while WireGuard keeps serving its cached state.
 /// </summary>
 [Trait("Category", "Privileged")]
 public sealed partial class RenewalJourneyTests : IAsyncLifetime
@@ -29,7 +29,12 @@ public sealed partial class RenewalJourneyTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Agent_renews_over_mutual_TLS_uses_the_new_certificate_and_keeps_serving_when_revoked()
+    public Task Over_plain_http_the_agent_renews_pulls_and_keeps_serving_when_revoked() => RenewalJourneyAsync(behindProxy: false);
+
+    [Fact]
+    public Task Behind_a_tls_terminating_proxy_the_agent_renews_pulls_and_keeps_serving_when_revoked() => RenewalJourneyAsync(behindProxy: true);
+
+    private async Task RenewalJourneyAsync(bool behindProxy)
     {
         var (storage, controlPlane, network, agent) = (stack!.Storage, stack.ControlPlane, stack.Network, stack.Agent);
 
@@ -42,30 +47,49 @@ public sealed partial class RenewalJourneyTests : IAsyncLifetime
             ["RetryDelay"] = "00:00:02",
             ["MaxRetryDelay"] = "00:00:05",
         };
+        // The pull fallback every few seconds, so that its answers show within the test.
+        agent.Config["Inbox"]!["PullInterval"] = "00:00:03";
+        FrontEnd? frontEnd = null;
+        if (behindProxy)
+        {
+            // A self-hosted control plane behind the operator's reverse proxy: it is told its public URL, and the
+            // proxy's client-address header. The agent's host trusts the proxy's CA (as a VPS trusts a public one).
+            frontEnd = FrontEnd.Create(stack.Root);
+            stack.Disposables.Add(frontEnd);
+            controlPlane.Settings["CloudWg__Enrollment__PublicControlUrl"] = frontEnd.Url.AbsoluteUri;
+            controlPlane.Settings["CloudWg__Auth__ClientAddressHeader"] = "X-Client-IP";
+            agent.Environment["SSL_CERT_FILE"] = frontEnd.CaFile;
+        }
+
         var setupToken = await stack.StartAndReadSetupTokenAsync();
+        if (frontEnd is not null)
+        {
+            await frontEnd.StartAsync(controlPlane.BaseUrl);
+        }
+
+        var controlUrl = frontEnd?.Url ?? controlPlane.BaseUrl;
         using var api = new AdminApi(controlPlane.BaseUrl);
         await api.SetupAndLoginAsync(setupToken, "owner", "correct horse battery staple 42");
 
         var node = await stack.CreateNodeAsync(api, "renewing-node", "10.78");
         var (nodeId, nodeTunnelAddress) = (node.Id, node.TunnelAddress);
 
-        // Enrollment against the HTTPS listener, pinning the fleet root as the enrollment page says.
-        var enrollment = await api.CreateEnrollmentAsync(nodeId);
-        await agent.EnrollAsync(controlPlane.HttpsUrl, AdminApi.Text(enrollment, "token"), AdminApi.Text(enrollment, "rootCertificateSha256"));
+        // Enrollment over plain HTTP or through the proxy: no connection the agent makes can carry a client certificate.
+        await agent.EnrollAsync(controlUrl, await api.CreateEnrollmentTokenAsync(nodeId));
         var enrolled = await StatusAsync();
-        Assert.Equal(controlPlane.HttpsUrl.AbsoluteUri.TrimEnd('/'), enrolled["controlUrl"]?.GetValue<string>());
+        Assert.Equal(controlUrl.AbsoluteUri.TrimEnd('/'), enrolled["controlUrl"]?.GetValue<string>());
         var enrolledSerial = AdminApi.Text(enrolled, "certificateSerial");
 
         agent.Start();
-        string Diagnostics() => string.Join('\n', agent.Log(), controlPlane.Log(), storage.Log());
+        string Diagnostics() => string.Join('\n', agent.Log(), controlPlane.Log(), frontEnd?.Log() ?? "", storage.Log());
 
         // A working tunnel, so there is a desired state to keep once the node is revoked.
         var clientPublic = (await stack.ConnectClientAsync(api, node, Diagnostics)).PublicKey;
         await PingsAsync("before any renewal");
 
         // Renewals as the control plane audits them: "serial NEW, previous serial OLD", OLD being the certificate
-        // the agent authenticated with. A renewal whose OLD was itself issued by a renewal proves the agent stored
-        // the renewed certificate and presented it in the next mutual-TLS handshake.
+        // whose key signed the request. A renewal whose OLD was itself issued by a renewal proves the agent stored
+        // the renewed key and certificate and signed the next request with them.
         var renewals = new Dictionary<string, string>();
         await Poll.UntilAsync("two chained renewals in the audit log (enrolled → renewed → renewed again)", async () =>
         {
@@ -86,6 +110,11 @@ public sealed partial class RenewalJourneyTests : IAsyncLifetime
         Assert.NotEqual(enrolledSerial, renewedSerial);
         Assert.NotNull(renewed["lastRenewedAt"]);
         Assert.Null(renewed["renewalError"]);
+
+        // The pull fallback answered 200 with the node's desired state: signed GETs are accepted too.
+        await Poll.UntilAsync("the pull fallback reaching the control plane", () => Task.FromResult(agent.Log().Contains("Pull fallback reached the control plane", StringComparison.Ordinal)), diagnostics: Diagnostics);
+        Assert.Null((await StatusAsync())["pullError"]);
+        Assert.DoesNotContain(await api.AuditAsync("node.auth", nodeId), e => e["outcome"]?.GetValue<string>() == "failure");
         Assert.NotEqual(enrolled["certificateSha256"]?.GetValue<string>(), renewed["certificateSha256"]?.GetValue<string>());
 
         // The control plane's certificate store recorded the renewals as such.
@@ -108,6 +137,11 @@ public sealed partial class RenewalJourneyTests : IAsyncLifetime
             return refused["renewalError"]?.GetValue<string>() is { } error && error.Contains("revoked", StringComparison.Ordinal);
         }, diagnostics: () => Diagnostics() + "\n--- status ---\n" + refused.ToJsonString());
         Assert.Contains("refused this node's certificate", refused["renewalError"]!.GetValue<string>(), StringComparison.Ordinal);
+        // The refusal is audited with its reason, and the pull fallback reports the same in status.
+        Assert.Contains(await api.AuditAsync("node.auth", nodeId), e => e["outcome"]?.GetValue<string>() == "failure" && (e["detail"]?.GetValue<string>() ?? "").Contains("revoked", StringComparison.Ordinal));
+        await Poll.UntilAsync("the pull fallback reporting the refusal in status", async () =>
+            (await StatusAsync())["pullError"]?.GetValue<string>()?.Contains("revoked", StringComparison.Ordinal) == true, diagnostics: Diagnostics);
+        Assert.Contains("Pull fallback:   FAILING", await agent.StatusTextAsync(), StringComparison.Ordinal);
         // It keeps its identity (a revoked node is re-enrolled deliberately, not wiped) and its desired state.
         Assert.True(CertificateRows().ContainsKey(AdminApi.Text(refused, "certificateSerial")), "The agent no longer holds a certificate the control plane issued.");
         Assert.True(refused["enrolled"]!.GetValue<bool>());
