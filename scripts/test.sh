@@ -6,7 +6,7 @@ cd "$ROOT"
 need_dotnet
 need_node
 # System packages the privileged suites drive for real (root only; CI is root).
-apt_install wireguard-go wireguard-tools nftables libnftables1 caddy iproute2 iputils-ping procps util-linux chromium python3 ca-certificates shellcheck curl
+apt_install wireguard-go wireguard-tools nftables libnftables1 caddy iproute2 iputils-ping procps util-linux chromium python3 ca-certificates shellcheck curl zip unzip
 
 npm_ci "$ROOT"
 # The SPA's packages too, before the .NET tests: the packaging test builds the SPA bundle.
@@ -44,6 +44,12 @@ CLOUDWG_TEST_STORAGE="$(azurite_connection_string "$blob" "$queue" "$table")"
 log "dotnet build (warnings are errors)"
 dotnet build CloudWg.sln -c Debug -nologo -v q -warnaserror 2>&1 | tail -n 30
 [ "${PIPESTATUS[0]}" -eq 0 ] || die "dotnet build failed"
+
+# The release package, built once as `make package` builds it: the packaging tests and the shipped-package
+# rehearsal run exactly these files.
+log "make package (the release package the tests rehearse)"
+export CLOUDWG_PACKAGE_DIR="$work/package"
+bash "$ROOT/infra/package.sh" --out "$CLOUDWG_PACKAGE_DIR" >"$work/package.log" 2>&1 || { tail -n 40 "$work/package.log"; die "make package failed"; }
 
 filter=()
 if [ "$(id -u)" != 0 ]; then

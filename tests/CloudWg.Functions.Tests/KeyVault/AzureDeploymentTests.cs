@@ -9,6 +9,7 @@ using CloudWg.Functions.KeyVault;
 using CloudWg.Functions.Tests.Auth;
 using CloudWg.Functions.Tests.Infrastructure;
 using CloudWg.Tests.Shared;
+using CloudWg.Tests.Shared.Azure;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -243,7 +244,7 @@ public sealed class AzureDeploymentTests(AzuriteFixture azurite)
         var vault = await FakeKeyVault.StartAsync();
         vault.EnforceAppRoles = true;
         var settings = DeployedAppSettings(vault);
-        foreach (var key in Template.Resources(DeployedTemplate()).Where(r => (string?)r["type"] == "Microsoft.KeyVault/vaults/keys"))
+        foreach (var key in DeployedTemplate.Resources().Where(r => (string?)r["type"] == "Microsoft.KeyVault/vaults/keys"))
         {
             var properties = key["properties"]!;
             var kty = (string)properties["kty"]!;
@@ -271,29 +272,8 @@ public sealed class AzureDeploymentTests(AzuriteFixture azurite)
     }
 
     /// <summary>The function app's settings from infra/azuredeploy.json, with the deployment's parameters filled in for this test.</summary>
-    private static Dictionary<string, string?> DeployedAppSettings(FakeKeyVault vault)
-    {
-        var site = Template.Resources(DeployedTemplate()).Single(r => (string?)r["type"] == "Microsoft.Web/sites");
-        var parameters = new Dictionary<string, string>
-        {
-            ["storageAccountName"] = Azurite.AccountName,
-            ["blobEndpoint"] = $"http://127.0.0.1/{Azurite.AccountName}",
-            ["queueEndpoint"] = $"http://127.0.0.1/{Azurite.AccountName}",
-            ["tableEndpoint"] = $"http://127.0.0.1/{Azurite.AccountName}",
-            ["keyVaultUri"] = vault.VaultUri.AbsoluteUri,
-        };
-        var settings = new Dictionary<string, string?>();
-        foreach (var setting in site["properties"]!["siteConfig"]!["appSettings"]!.AsArray())
-        {
-            var name = (string)setting!["name"]!;
-            var value = (string)setting["value"]!;
-            settings[name.Replace("__", ":", StringComparison.Ordinal)] = name == "APPLICATIONINSIGHTS_CONNECTION_STRING"
-                ? ""
-                : Template.Evaluate(site, value, parameters);
-        }
-
-        return settings;
-    }
+    private static Dictionary<string, string?> DeployedAppSettings(FakeKeyVault vault) =>
+        DeployedTemplate.AppSettings(vault.VaultUri).ToDictionary(s => s.Key.Replace("__", ":", StringComparison.Ordinal), s => (string?)s.Value);
 
     /// <summary>An instance that has come and gone: it created "owner" with TOTP (and so the data key); returns the seed.</summary>
     private async Task<byte[]> OwnerWithTotpOnAnEarlierInstanceAsync(FakeKeyVault vault, string prefix, FakeTimeProvider clock)
@@ -327,58 +307,5 @@ public sealed class AzureDeploymentTests(AzuriteFixture azurite)
         var mfa = await client.PostAsJsonAsync("/api/auth/mfa", new { mfaToken = login.GetProperty("mfaToken").GetString(), code = TotpService.Code(seed, clock.GetUtcNow()) }, Ct);
         Assert.Equal(HttpStatusCode.OK, mfa.StatusCode);
         return client;
-    }
-
-    private static JsonObject DeployedTemplate() =>
-        JsonNode.Parse(File.ReadAllText(Path.Combine(Azurite.RepositoryRoot(), "infra", "azuredeploy.json")))!.AsObject();
-
-    /// <summary>Just enough of ARM to read the committed template: nested module resources and the module-parameter and
-    /// variable references Bicep emits for app settings.</summary>
-    private static class Template
-    {
-        public static IEnumerable<JsonObject> Resources(JsonObject template) => Walk(template, null).Select(r => r.Resource);
-
-        public static IEnumerable<(JsonObject Resource, JsonObject? Module)> Walk(JsonObject template, JsonObject? module)
-        {
-            var resources = template["resources"];
-            var items = resources is JsonObject symbolic ? symbolic.Select(p => p.Value) : resources?.AsArray().AsEnumerable() ?? [];
-            foreach (var item in items.OfType<JsonObject>())
-            {
-                yield return (item, module);
-                if ((string?)item["type"] == "Microsoft.Resources/deployments" && item["properties"]?["template"] is JsonObject nested)
-                {
-                    foreach (var inner in Walk(nested, item))
-                    {
-                        yield return inner;
-                    }
-                }
-            }
-        }
-
-        /// <summary>A literal, or <c>[parameters('x')]</c> of the resource's module: one of the deployment parameters this
-        /// test supplies, or what main.bicep passes down (a variable holding a literal).</summary>
-        public static string Evaluate(JsonObject resource, string value, IReadOnlyDictionary<string, string> deploymentParameters)
-        {
-            if (!value.StartsWith('['))
-            {
-                return value;
-            }
-
-            var parameter = System.Text.RegularExpressions.Regex.Match(value, @"^\[parameters\('(?<name>[A-Za-z0-9_]+)'\)\]$");
-            Assert.True(parameter.Success, $"The test cannot evaluate app setting expression {value}; teach it or keep settings simple.");
-            var name = parameter.Groups["name"].Value;
-            if (deploymentParameters.TryGetValue(name, out var supplied))
-            {
-                return supplied;
-            }
-
-            var root = DeployedTemplate();
-            var module = Walk(root, null).Single(r => JsonNode.DeepEquals(r.Resource, resource)).Module
-                ?? throw new InvalidOperationException($"{resource["type"]} is not in a module.");
-            var passed = module["properties"]!["parameters"]![name]!["value"]!.ToString();
-            var variable = System.Text.RegularExpressions.Regex.Match(passed, @"^\[variables\('(?<name>[A-Za-z0-9_]+)'\)\]$");
-            Assert.True(variable.Success, $"Module parameter {name} is passed as {passed}; the test resolves only variables holding literals.");
-            return (string)root["variables"]![variable.Groups["name"].Value]!;
-        }
     }
 }

@@ -16,6 +16,8 @@ using CloudWg.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
+using CloudWg.Tests.Shared.Azure;
+
 namespace CloudWg.Functions.Tests.KeyVault;
 
 /// <summary>The Key Vault path, through the real Certificates SDK and the REST signer, against <see cref="FakeKeyVault"/>.</summary>

@@ -1,5 +1,7 @@
 using Azure.Core;
 
+using CloudWg.Tests.Shared.Azure;
+
 namespace CloudWg.Functions.Tests.KeyVault;
 
 /// <summary>A credential that always returns the fake vault's token (no identity provider in tests).</summary>

@@ -11,9 +11,21 @@ public sealed class AdminApi : IDisposable
 {
     private readonly HttpClient http;
 
-    public AdminApi(Uri baseUrl)
+    /// <param name="trust">For an HTTPS front end: the CA its certificate comes from (what a browser trusts publicly).</param>
+    public AdminApi(Uri baseUrl, System.Security.Cryptography.X509Certificates.X509Certificate2? trust = null)
     {
-        http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer(), UseCookies = true })
+        var handler = new SocketsHttpHandler { CookieContainer = new CookieContainer(), UseCookies = true };
+        if (trust is not null)
+        {
+            handler.SslOptions.CertificateChainPolicy = new System.Security.Cryptography.X509Certificates.X509ChainPolicy
+            {
+                TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust,
+                CustomTrustStore = { trust },
+                RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+            };
+        }
+
+        http = new HttpClient(handler)
         {
             BaseAddress = baseUrl,
             Timeout = TimeSpan.FromSeconds(60),

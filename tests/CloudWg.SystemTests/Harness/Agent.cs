@@ -33,6 +33,12 @@ public sealed class Agent : IAsyncDisposable
     /// <summary>The agent's configuration file (<c>--config</c>), written before each command; add sections before enrolling.</summary>
     public JsonObject Config { get; }
 
+    /// <summary>
+    /// The agent as shipped (the NativeAOT binary from a package's tarball) instead of this build's
+    /// <c>cloudwg-agent.dll</c>.
+    /// </summary>
+    public string? Executable { get; set; }
+
     /// <summary>Environment for every agent command (e.g. <c>SSL_CERT_FILE</c>: the system trust store of this "host").</summary>
     public Dictionary<string, string> Environment { get; } = [];
 
@@ -43,7 +49,7 @@ public sealed class Agent : IAsyncDisposable
     {
         WriteConfig();
         string[] pin = rootSha256 is null ? [] : ["--root-sha256", rootSha256];
-        var (code, output, error) = await Shell.RunAsync(BuildOutput.DotNet, [BuildOutput.AgentDll, "enroll",
+        var (code, output, error) = await Shell.RunAsync(Program, [.. Prefix, "enroll",
             "--control-url", controlUrl.AbsoluteUri.TrimEnd('/'), "--token", token, "--state-dir", stateDirectory, "--config", configFile, .. pin], Environment);
         if (code != 0)
         {
@@ -59,7 +65,7 @@ public sealed class Agent : IAsyncDisposable
         }
 
         WriteConfig();
-        process = ChildProcess.Start("agent", BuildOutput.DotNet, [BuildOutput.AgentDll, "run", "--state-dir", stateDirectory, "--config", configFile], Environment);
+        process = ChildProcess.Start("agent", Program, [.. Prefix, "run", "--state-dir", stateDirectory, "--config", configFile], Environment);
     }
 
     public async Task StopAsync()
@@ -74,17 +80,21 @@ public sealed class Agent : IAsyncDisposable
     public async Task<string> StatusAsync()
     {
         WriteConfig();
-        return (await Shell.RunAsync(BuildOutput.DotNet, [BuildOutput.AgentDll, "status", "--json", "--state-dir", stateDirectory, "--config", configFile], Environment)).Output;
+        return (await Shell.RunAsync(Program, [.. Prefix, "status", "--json", "--state-dir", stateDirectory, "--config", configFile], Environment)).Output;
     }
 
     /// <summary><c>cloudwg-agent status</c> as an operator reads it.</summary>
     public async Task<string> StatusTextAsync()
     {
         WriteConfig();
-        return (await Shell.RunAsync(BuildOutput.DotNet, [BuildOutput.AgentDll, "status", "--state-dir", stateDirectory, "--config", configFile], Environment)).Output;
+        return (await Shell.RunAsync(Program, [.. Prefix, "status", "--state-dir", stateDirectory, "--config", configFile], Environment)).Output;
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    private string Program => Executable ?? BuildOutput.DotNet;
+
+    private string[] Prefix => Executable is null ? [BuildOutput.AgentDll] : [];
 
     private void WriteConfig() => File.WriteAllText(configFile, Config.ToJsonString());
 }

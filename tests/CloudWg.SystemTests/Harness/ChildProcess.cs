@@ -22,7 +22,8 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public int Id => process.Id;
 
-    public static ChildProcess Start(string name, string file, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)
+    /// <param name="clearEnvironment">Prefixes of inherited variables to drop first (a package must get its settings only from <paramref name="environment"/>).</param>
+    public static ChildProcess Start(string name, string file, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, IReadOnlyList<string>? clearEnvironment = null)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -35,6 +36,11 @@ public sealed class ChildProcess : IAsyncDisposable
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var key in start.Environment.Keys.Where(k => clearEnvironment?.Any(p => k.StartsWith(p, StringComparison.OrdinalIgnoreCase)) == true).ToList())
+        {
+            start.Environment.Remove(key);
         }
 
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())

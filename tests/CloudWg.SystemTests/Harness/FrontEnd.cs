@@ -43,7 +43,11 @@ public sealed class FrontEnd : IAsyncDisposable
     public static FrontEnd Create(string root) => new(Directory.CreateDirectory(Path.Combine(root, "front-end")).FullName, FreePort());
 
     /// <summary>Starts Caddy in front of <paramref name="backend"/> (plain HTTP on loopback).</summary>
-    public async Task StartAsync(Uri backend)
+    /// <param name="hostOnlyPaths">
+    /// Paths the Functions host keeps to itself (the custom handler's other functions, which it invokes over loopback):
+    /// the HTTP function's route excludes them, so from outside they answer 404.
+    /// </param>
+    public async Task StartAsync(Uri backend, IReadOnlyList<string>? hostOnlyPaths = null)
     {
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var caRequest = new CertificateRequest("CN=CloudWg test public CA", caKey, HashAlgorithmName.SHA256);
@@ -66,6 +70,9 @@ public sealed class FrontEnd : IAsyncDisposable
         Ca = ca;
         SpkiSha256 = Convert.ToBase64String(SHA256.HashData(serverKey.ExportSubjectPublicKeyInfo()));
         var port = Port;
+        var hostOnly = hostOnlyPaths is { Count: > 0 }
+            ? $"\t@hostonly path_regexp ^/(?i)({string.Join('|', hostOnlyPaths)})$\n\trespond @hostonly 404"
+            : "";
         var caddyfile = Path.Combine(directory, "Caddyfile");
         await File.WriteAllTextAsync(caddyfile, $$"""
             {
@@ -78,6 +85,7 @@ public sealed class FrontEnd : IAsyncDisposable
             https://localhost:{{port}} {
             	bind 127.0.0.1
             	tls {{directory}}/server.pem {{directory}}/server.key
+            {{hostOnly}}
             	reverse_proxy {{backend.Authority}} {
             		header_up X-Client-IP {remote_host}
             	}

@@ -7,7 +7,7 @@ public static class Shell
 {
     public static Task<(int ExitCode, string Output, string Error)> RunAsync(string file, params string[] args) => RunAsync(file, args, null);
 
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string file, string[] args, IReadOnlyDictionary<string, string>? environment)
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string file, string[] args, IReadOnlyDictionary<string, string>? environment, TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo(file)
         {
@@ -28,15 +28,16 @@ public static class Shell
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start.");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var limit = timeout ?? TimeSpan.FromMinutes(2);
+        using var deadline = new CancellationTokenSource(limit);
         try
         {
-            await process.WaitForExitAsync(timeout.Token);
+            await process.WaitForExitAsync(deadline.Token);
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'{file} {string.Join(' ', args)}' did not finish within 2 minutes.");
+            throw new TimeoutException($"'{file} {string.Join(' ', args)}' did not finish within {limit.TotalMinutes:0} minutes.");
         }
 
         return (process.ExitCode, await output, await error);

@@ -13,7 +13,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace CloudWg.Functions.Tests.KeyVault;
+namespace CloudWg.Tests.Shared.Azure;
 
 /// <summary>
 /// An in-test Key Vault: HTTPS on loopback with a self-signed certificate, Key Vault's bearer challenge (401 with
@@ -23,6 +23,9 @@ namespace CloudWg.Functions.Tests.KeyVault;
 /// signatures and real RSA-OAEP-256.
 /// </summary>
 /// <remarks>
+/// <see cref="StartManagedIdentityAsync"/> adds what App Service gives a function app's system identity: a token endpoint
+/// on loopback HTTP (<c>IDENTITY_ENDPOINT</c>, guarded by <c>IDENTITY_HEADER</c>) handing out this vault's token, so a
+/// separate process (the shipped package) authenticates with the SDK's own managed-identity credential.
 /// <see cref="EnforceAppRoles"/> makes it answer like a vault where the caller holds exactly the roles the deployment
 /// gives the function app (Key Vault Crypto User, Certificates Officer, Secrets User): creating keys is forbidden,
 /// which is how infra/bicep/modules/roles.bicep is kept honest. <see cref="DeployKey"/> stands in for the deployment's
@@ -34,6 +37,7 @@ public sealed class FakeKeyVault : IAsyncDisposable
 
     private readonly WebApplication app;
     private readonly X509Certificate2 tlsCertificate;
+    private WebApplication? identity;
     private readonly ConcurrentDictionary<string, List<KeyVersion>> keys = new();
     private readonly ConcurrentDictionary<string, CertificateState> certificates = new();
     private readonly object gate = new();
@@ -137,8 +141,52 @@ public sealed class FakeKeyVault : IAsyncDisposable
         return vault;
     }
 
+    /// <summary>The vault's TLS certificate, PEM (for <c>SSL_CERT_FILE</c> of a process that must trust it).</summary>
+    public string CertificatePem => tlsCertificate.ExportCertificatePem();
+
+    /// <summary>Tokens handed out by the managed-identity endpoint, by resource asked for.</summary>
+    public ConcurrentDictionary<string, int> IdentityTokens { get; } = new();
+
+    /// <summary>
+    /// Starts the App Service managed-identity endpoint (<c>GET /msi/token?resource=…&amp;api-version=2019-08-01</c>
+    /// with <c>X-IDENTITY-HEADER</c>) and returns the two environment variables the platform sets for it.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> StartManagedIdentityAsync()
+    {
+        var secret = Guid.NewGuid().ToString("N");
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        identity = builder.Build();
+        identity.MapGet("/msi/token", (HttpRequest request) =>
+        {
+            if (request.Headers["X-IDENTITY-HEADER"].ToString() != secret)
+            {
+                return Results.Json(new { error = "invalid_request", error_description = "X-IDENTITY-HEADER is missing or wrong." }, statusCode: 400);
+            }
+
+            var resource = request.Query["resource"].ToString();
+            IdentityTokens.AddOrUpdate(resource, 1, (_, n) => n + 1);
+            var expires = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Json(new { access_token = Token, expires_on = expires, resource, token_type = "Bearer", client_id = "00000000-0000-0000-0000-0000000000aa" });
+        });
+        await identity.StartAsync();
+        var address = identity.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Dictionary<string, string>
+        {
+            ["IDENTITY_ENDPOINT"] = address.TrimEnd('/') + "/msi/token",
+            ["IDENTITY_HEADER"] = secret,
+        };
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (identity is not null)
+        {
+            await identity.StopAsync();
+            await identity.DisposeAsync();
+        }
+
         await app.StopAsync();
         await app.DisposeAsync();
         tlsCertificate.Dispose();
