@@ -12,6 +12,7 @@ var benches = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.O
     ["footprint"] = AgentFootprintBench.RunAsync,
     ["nftables"] = NftablesBench.RunAsync,
     ["propagation"] = PropagationBench.RunAsync,
+    ["transactions"] = TransactionsBench.RunAsync,
 };
 
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))

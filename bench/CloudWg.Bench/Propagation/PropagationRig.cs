@@ -33,12 +33,17 @@ internal sealed class PropagationRig : IAsyncDisposable
 
     public string NodeId { get; private set; } = "";
 
-    public async Task StartAsync()
+    /// <summary>Azurite's debug log (one line per storage request), written when <see cref="StartAsync"/> is asked to.</summary>
+    public string AzuriteDebugLog => Path.Combine(root, "azurite-debug.log");
+
+    /// <param name="logStorageRequests">Start Azurite with <c>--debug</c> into <see cref="AzuriteDebugLog"/> (transaction counts).</param>
+    public async Task StartAsync(bool logStorageRequests = false)
     {
         var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+        string[] debug = logStorageRequests ? ["--debug", AzuriteDebugLog] : [];
         Start("azurite", Path.Combine(repository, "node_modules", ".bin", "azurite"),
             ["--silent", "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--disableTelemetry",
-             "--blobPort", Text(blob), "--queuePort", Text(queue), "--tablePort", Text(table)]);
+             "--blobPort", Text(blob), "--queuePort", Text(queue), "--tablePort", Text(table), .. debug]);
         const string key = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
         var storage = $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={key};" +
             $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
