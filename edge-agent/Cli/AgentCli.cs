@@ -11,7 +11,7 @@ using Microsoft.Extensions.Options;
 
 namespace CloudWg.EdgeAgent.Cli;
 
-/// <summary>The command line: <c>enroll</c>, <c>run</c>, <c>status</c>, <c>apply</c>, <c>--version</c>.</summary>
+/// <summary>The command line: <c>enroll</c>, <c>run</c>, <c>status</c>, <c>apply</c>, <c>uninstall</c>, <c>--version</c>.</summary>
 public static class AgentCli
 {
     public const int Ok = 0;
@@ -63,6 +63,10 @@ public static class AgentCli
         var apply = new Command("apply", "Verify and apply a signed desired state from a file (offline / air-gapped).") { file };
         apply.SetAction((parse, ct) => Guard(error, () => ApplyAsync(Settings(parse, stateDir, config), parse.GetValue(file)!, output, ct)));
         root.Subcommands.Add(apply);
+
+        var uninstall = new Command("uninstall", "Take this node off CloudWg's data plane: put IP forwarding back as the agent found it and remove its nftables table (the WireGuard interface and the state directory stay).");
+        uninstall.SetAction((parse, ct) => Guard(error, () => UninstallAsync(Settings(parse, stateDir, config), output)));
+        root.Subcommands.Add(uninstall);
         return root;
     }
 
@@ -114,6 +118,23 @@ public static class AgentCli
         var status = StatusCommand.Collect(settings.StateDirectory, provider.GetRequiredService<AgentStateStore>(), provider.GetRequiredService<NodeIdentityStore>(),
             provider.GetRequiredService<IOptions<RenewalOptions>>().Value.RenewBefore);
         output.Write(json ? StatusCommand.ToJson(status) + Environment.NewLine : StatusCommand.ToText(status));
+        return Ok;
+    }
+
+    private static async Task<int> UninstallAsync(AgentHostSettings settings, TextWriter output)
+    {
+        using var provider = AgentHost.BuildCore(settings);
+        foreach (var change in provider.GetRequiredService<Routing.ForwardingDriver>().Restore())
+        {
+            await output.WriteLineAsync(change).ConfigureAwait(false);
+        }
+
+        foreach (var firewall in provider.GetServices<IDataPlaneDriver>().OfType<Nftables.NftablesFirewallDriver>())
+        {
+            firewall.DeleteTable();
+            await output.WriteLineAsync($"removed table {Nftables.NftablesNames.Family} {Nftables.NftablesNames.Table}").ConfigureAwait(false);
+        }
+
         return Ok;
     }
 

@@ -4,6 +4,7 @@ using CloudWg.EdgeAgent.Inbox;
 using CloudWg.EdgeAgent.Infrastructure;
 using CloudWg.EdgeAgent.Nftables;
 using CloudWg.EdgeAgent.Reconcile;
+using CloudWg.EdgeAgent.Routing;
 using CloudWg.EdgeAgent.Reports;
 using CloudWg.EdgeAgent.State;
 using CloudWg.EdgeAgent.WireGuard;
@@ -97,8 +98,13 @@ public static class AgentHost
         // configured; without one, a desired state with L4 routes fails its pass with a message saying so.
         services.AddOptions<DataPlaneOptions>().Bind(configuration.GetSection(DataPlaneOptions.Section));
         services.AddSingleton<IDataPlaneDriver>(sp => sp.GetRequiredService<IOptions<DataPlaneOptions>>().Value.Firewall
-            ? new NftablesFirewallDriver(sp.GetRequiredService<WireGuardOptions>().NetworkNamespace)
+            ? new NftablesFirewallDriver(sp.GetRequiredService<WireGuardOptions>().NetworkNamespace, ct =>
+                DefaultRoute.InterfaceAsync(sp.GetRequiredService<WireGuardOptions>().IpCommand, sp.GetRequiredService<WireGuardOptions>().NetworkNamespace, ct))
             : new DisabledDriver("nftables", "CloudWg firewall management is off (DataPlane:Firewall = false)", d => d.Firewall.Rules.Count > 0));
+        // Forwarding after the firewall: it opens only behind the table that filters it.
+        services.AddSingleton<ISysctl>(sp => new ProcSysctl(sp.GetRequiredService<WireGuardOptions>().NetworkNamespace));
+        services.AddSingleton<ForwardingDriver>();
+        services.AddSingleton<IDataPlaneDriver>(sp => sp.GetRequiredService<ForwardingDriver>());
         services.AddSingleton<IDataPlaneDriver>(sp => sp.GetRequiredService<IOptions<DataPlaneOptions>>().Value.CaddyAdminAddress is { Length: > 0 } admin
             ? new CaddyL4DataPlaneDriver(new CaddyAdminClient(admin))
             : new DisabledDriver("caddy-l4", "L4 routes need Caddy with the layer4 app: set DataPlane:CaddyAdminAddress (e.g. unix//run/caddy/admin.sock)", d => d.L4.Servers.Any(s => s.Routes.Count > 0)));

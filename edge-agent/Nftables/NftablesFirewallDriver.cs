@@ -15,21 +15,42 @@ public sealed class NftablesFirewallDriver : IDataPlaneDriver, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly string? _networkNamespace;
+    private readonly Func<CancellationToken, Task<string?>> _defaultRouteInterface;
     private NftablesDriver? _driver;
 
     /// <param name="networkNamespace">The namespace holding the WireGuard interface, or null for the agent's own.</param>
-    public NftablesFirewallDriver(string? networkNamespace = null) => _networkNamespace = networkNamespace;
+    /// <param name="defaultRouteInterface">Finds the default route's interface (the egress interface when the desired state names none).</param>
+    public NftablesFirewallDriver(string? networkNamespace = null, Func<CancellationToken, Task<string?>>? defaultRouteInterface = null)
+    {
+        _networkNamespace = networkNamespace;
+        _defaultRouteInterface = defaultRouteInterface ?? (ct => Routing.DefaultRoute.InterfaceAsync("ip", networkNamespace, ct));
+    }
 
     public string Name => "nftables";
 
-    public Task<DriverResult> ReconcileAsync(DesiredState desired, CancellationToken cancellationToken)
+    public async Task<DriverResult> ReconcileAsync(DesiredState desired, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(desired);
+        string? egress = null;
+        if (desired.Routing is { Egress: true } routing)
+        {
+            egress = routing.EgressInterface ?? await _defaultRouteInterface(cancellationToken).ConfigureAwait(false);
+            if (egress is null)
+            {
+                return DriverResult.Failed(Name, "The node is an exit node but has no default route to send egress by: set its egress interface.");
+            }
+        }
+
+        return Reconcile(desired, egress);
+    }
+
+    private DriverResult Reconcile(DesiredState desired, string? egress)
+    {
         lock (_gate)
         {
             try
             {
-                var context = ContextFor(desired);
+                var context = ContextFor(desired, egress);
                 // In another namespace, each pass opens libnftables on a thread inside it (its netlink socket
                 // stays there); in the agent's own namespace one context is kept.
                 var report = _networkNamespace is null
@@ -39,19 +60,20 @@ public sealed class NftablesFirewallDriver : IDataPlaneDriver, IDisposable
                         using var driver = new NftablesDriver();
                         return driver.Reconcile(desired.Firewall, context);
                     });
-                return Task.FromResult(report.HasDrift
+                return report.HasDrift
                     ? new DriverResult(Name, [.. report.Differences.Select(d => $"replaced table inet cloudwg: {d}")])
-                    : DriverResult.Unchanged(Name));
+                    : DriverResult.Unchanged(Name);
             }
             catch (Exception e) when (e is NftablesException or ArgumentException or FormatException)
             {
-                return Task.FromResult(DriverResult.Failed(Name, e.Message));
+                return DriverResult.Failed(Name, e.Message);
             }
         }
     }
 
     /// <summary>The node facts the firewall needs, taken from the rest of the desired state.</summary>
-    public static NftablesRenderContext ContextFor(DesiredState desired)
+    /// <param name="egressInterface">For an exit node, the interface egress leaves by (resolved); else null.</param>
+    public static NftablesRenderContext ContextFor(DesiredState desired, string? egressInterface = null)
     {
         var ports = new List<int>();
         foreach (var server in desired.L4.Servers)
@@ -65,7 +87,21 @@ public sealed class NftablesFirewallDriver : IDataPlaneDriver, IDisposable
             ports.Add(port);
         }
 
-        return new NftablesRenderContext(desired.WireGuard.Interface, desired.WireGuard.ListenPort, ports);
+        return new NftablesRenderContext(desired.WireGuard.Interface, desired.WireGuard.ListenPort, ports, egressInterface);
+    }
+
+    /// <summary>Removes the agent's table (uninstall); other tables are not touched.</summary>
+    public void DeleteTable()
+    {
+        lock (_gate)
+        {
+            NamespaceThread.Run(_networkNamespace, () =>
+            {
+                using var session = new NftablesSession();
+                session.Run($"add table {NftablesNames.Family} {NftablesNames.Table}; delete table {NftablesNames.Family} {NftablesNames.Table}");
+                return true;
+            });
+        }
     }
 
     public void Dispose()

@@ -12,6 +12,9 @@ public static class NftablesNames
     public const string TunnelForwardChain = "wg-forward";
     public const string TunnelEgressChain = "wg-egress";
 
+    /// <summary>Source NAT for exit nodes (type nat, hook postrouting, priority srcnat): after the filter chains.</summary>
+    public const string PostroutingChain = "postrouting";
+
     /// <summary>Comment prefix of an operator rule; the rest of the comment is the rule id.</summary>
     public const string RuleCommentPrefix = "rule:";
 
@@ -23,4 +26,7 @@ public static class NftablesNames
     public const string TunnelEgressComment = "cloudwg:tunnel-egress";
     public const string EstablishedComment = "cloudwg:established";
     public const string PolicyComment = "cloudwg:policy";
+    public const string MssClampInComment = "cloudwg:mss-clamp-in";
+    public const string MssClampOutComment = "cloudwg:mss-clamp-out";
+    public const string MasqueradeComment = "cloudwg:masquerade";
 }

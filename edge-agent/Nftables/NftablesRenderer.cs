@@ -16,7 +16,11 @@ namespace CloudWg.EdgeAgent.Nftables;
 /// by default and jump into the policy chains only for packets that arrived on the WireGuard interface.
 /// Input: the node itself; forward: peer to peer (also peer to an L4 upstream, which is a peer); egress: from
 /// the tunnel out through any other interface. Every rule counts; each policy chain starts by accepting
-/// established/related traffic and ends with the policy verdict.
+/// established/related traffic and ends with the policy verdict. Forwarded TCP into and out of the tunnel has its
+/// MSS clamped to the route's MTU (the tunnel's is smaller than the path's). An exit node
+/// (<see cref="NftablesRenderContext.EgressInterface"/>) adds a nat chain at postrouting that masquerades tunnel
+/// traffic leaving by that interface; filtering (egress policy and rules) runs first, at forward. Without one, the
+/// egress chain ends with drop.
 /// </remarks>
 public static class NftablesRenderer
 {
@@ -41,6 +45,10 @@ public static class NftablesRenderer
             Command("add", "chain", Chain(NftablesNames.TunnelInputChain)),
             Command("add", "chain", Chain(NftablesNames.TunnelForwardChain)),
             Command("add", "chain", Chain(NftablesNames.TunnelEgressChain)));
+        if (context.EgressInterface is not null)
+        {
+            commands.Add(Command("add", "chain", BaseChain(NftablesNames.PostroutingChain, "postrouting", "nat", 100)));
+        }
 
         var sets = new List<JsonObject>();
         var rules = new List<JsonObject>();
@@ -58,6 +66,22 @@ public static class NftablesRenderer
 
         rules.Add(Rule(NftablesNames.InputChain, NftablesNames.TunnelInputComment,
             Match(Meta("iifname"), wg), Counter(), Jump(NftablesNames.TunnelInputChain)));
+        foreach (var (direction, comment) in new[] { ("iifname", NftablesNames.MssClampInComment), ("oifname", NftablesNames.MssClampOutComment) })
+        {
+            rules.Add(Rule(NftablesNames.ForwardChain, comment,
+                Match(Meta(direction), wg),
+                Match(Payload("tcp", "flags"), "syn", "in"),
+                new JsonObject
+                {
+                    ["mangle"] = new JsonObject
+                    {
+                        ["key"] = new JsonObject { ["tcp option"] = new JsonObject { ["name"] = "maxseg", ["field"] = "size" } },
+                        ["value"] = new JsonObject { ["rt"] = new JsonObject { ["key"] = "mtu" } },
+                    },
+                },
+                Counter()));
+        }
+
         rules.Add(Rule(NftablesNames.ForwardChain, NftablesNames.TunnelForwardComment,
             Match(Meta("iifname"), wg), Match(Meta("oifname"), wg), Counter(), Jump(NftablesNames.TunnelForwardChain)));
         rules.Add(Rule(NftablesNames.ForwardChain, NftablesNames.TunnelEgressComment,
@@ -91,7 +115,15 @@ public static class NftablesRenderer
                 RenderRule(rule, chain, rules, sets, setNames);
             }
 
-            rules.Add(Rule(chain, NftablesNames.PolicyComment, Counter(), Verdict(policy)));
+            // Not an exit node: nothing leaves the tunnel for the internet unless a rule above let it.
+            var verdict = direction == FirewallDirection.Egress && context.EgressInterface is null ? FirewallAction.Drop : policy;
+            rules.Add(Rule(chain, NftablesNames.PolicyComment, Counter(), Verdict(verdict)));
+        }
+
+        if (context.EgressInterface is { } egress)
+        {
+            rules.Add(Rule(NftablesNames.PostroutingChain, NftablesNames.MasqueradeComment,
+                Match(Meta("iifname"), wg), Match(Meta("oifname"), egress), Counter(), new JsonObject { ["masquerade"] = null }));
         }
 
         foreach (var set in sets)
@@ -117,6 +149,11 @@ public static class NftablesRenderer
         if (context.ListenPort is < 1 or > 65535)
         {
             throw new ArgumentException($"WireGuard listen port {context.ListenPort} must be 1-65535.", nameof(context));
+        }
+
+        if (context.EgressInterface is { } egress && (!Protocol.Validation.InterfaceNames.IsValid(egress) || egress == context.InterfaceName))
+        {
+            throw new ArgumentException($"Egress interface '{egress}' must be another interface's name (1-15 characters).", nameof(context));
         }
 
         if (context.L4Ports.Any(p => p is < 1 or > 65535))
@@ -296,12 +333,12 @@ public static class NftablesRenderer
         ["name"] = name,
     };
 
-    private static JsonObject BaseChain(string name, string hook)
+    private static JsonObject BaseChain(string name, string hook, string type = "filter", int priority = 0)
     {
         var chain = Chain(name);
-        chain["type"] = "filter";
+        chain["type"] = type;
         chain["hook"] = hook;
-        chain["prio"] = 0;
+        chain["prio"] = priority;
         chain["policy"] = "accept";
         return chain;
     }

@@ -12,6 +12,8 @@ namespace CloudWg.Functions.Nodes;
 /// <param name="FirewallPolicy">What happens to tunnel traffic no rule matched.</param>
 /// <param name="PublicKey">The node's WireGuard public key, reported at enrollment.</param>
 /// <param name="Status"><see cref="NodeStatuses"/>.</param>
+/// <param name="Egress">Exit node: peers reach the internet through it (source NAT on the node).</param>
+/// <param name="EgressInterface">The interface egress leaves by; null: the node's default route.</param>
 public sealed record Node(
     string Id,
     string Name,
@@ -28,7 +30,9 @@ public sealed record Node(
     string Status,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    ETag ETag = default)
+    ETag ETag = default,
+    bool Egress = false,
+    string? EgressInterface = null)
 {
     public const int DefaultListenPort = 51820;
     public const int DefaultMtu = 1420;
@@ -38,5 +42,6 @@ public sealed record Node(
     /// <summary>The WireGuard interface the agent creates and owns on the node.</summary>
     public const string InterfaceName = "cloudwg0";
 
-    public static readonly FirewallPolicies DefaultFirewallPolicy = new(FirewallAction.Accept, FirewallAction.Accept, FirewallAction.Accept);
+    /// <summary>Peers reach the node and, when egress is on, the internet; not each other until the operator allows it.</summary>
+    public static readonly FirewallPolicies DefaultFirewallPolicy = new(FirewallAction.Accept, FirewallAction.Drop, FirewallAction.Accept);
 }

@@ -23,6 +23,10 @@ public static class NodeInput
         Unique(r, "l4Listen", listen);
         var dns = Take("dns") ? r.StringList("dns", 8, FieldChecks.IpAddress, maxLength: 64) ?? [] : existing!.Dns;
         var policy = Take("firewallPolicy") ? Policy(r) : existing!.FirewallPolicy;
+        var egress = Take("egress") ? r.Bool("egress") ?? false : existing!.Egress;
+        var egressInterface = Take("egressInterface")
+            ? r.String("egressInterface", maxLength: 15, check: v => InterfaceNames.IsValid(v) ? (v == Node.InterfaceName ? "must not be the WireGuard interface itself." : null) : InterfaceNames.Rule + ".")
+            : existing!.EgressInterface;
 
         return new Node(
             id,
@@ -40,7 +44,9 @@ public static class NodeInput
             existing?.Status ?? NodeStatuses.Pending,
             existing?.CreatedAt ?? now,
             now,
-            existing?.ETag ?? default);
+            existing?.ETag ?? default,
+            egress,
+            string.IsNullOrEmpty(egressInterface) ? null : egressInterface);
     }
 
     private static FirewallPolicies Policy(FieldReader r)
@@ -52,9 +58,9 @@ public static class NodeInput
         }
 
         var result = new FirewallPolicies(
-            policy.Enum("input", WireEnums.Actions) ?? FirewallAction.Accept,
-            policy.Enum("forward", WireEnums.Actions) ?? FirewallAction.Accept,
-            policy.Enum("egress", WireEnums.Actions) ?? FirewallAction.Accept);
+            policy.Enum("input", WireEnums.Actions) ?? Node.DefaultFirewallPolicy.Input,
+            policy.Enum("forward", WireEnums.Actions) ?? Node.DefaultFirewallPolicy.Forward,
+            policy.Enum("egress", WireEnums.Actions) ?? Node.DefaultFirewallPolicy.Egress);
         policy.RejectUnknown();
         return result;
     }

@@ -15,7 +15,9 @@ namespace CloudWg.Functions.Nodes;
 /// <param name="PersistentKeepalive">Seconds handed to clients (0 = off), default 25.</param>
 /// <param name="L4Listen">SNI router listen addresses, default [":443"].</param>
 /// <param name="Dns">DNS servers handed to clients.</param>
-/// <param name="FirewallPolicy">Defaults for tunnel traffic no rule matched; default accept everywhere.</param>
+/// <param name="FirewallPolicy">Defaults for tunnel traffic no rule matched; default: accept to the node and out, drop between peers.</param>
+/// <param name="Egress">Exit node: peers reach the internet through the node (source NAT there). Default false.</param>
+/// <param name="EgressInterface">The node's interface egress leaves by; null or absent: the one its default route uses.</param>
 public sealed record NodeRequest(
     string? Name,
     string? Endpoint,
@@ -26,4 +28,6 @@ public sealed record NodeRequest(
     int? PersistentKeepalive,
     IReadOnlyList<string>? L4Listen,
     IReadOnlyList<string>? Dns,
-    FirewallPolicies? FirewallPolicy);
+    FirewallPolicies? FirewallPolicy,
+    bool? Egress,
+    string? EgressInterface);

@@ -17,6 +17,8 @@ public sealed record NodeResponse(
     IReadOnlyList<string> L4Listen,
     IReadOnlyList<string> Dns,
     FirewallPolicies FirewallPolicy,
+    bool Egress,
+    string? EgressInterface,
     string? PublicKey,
     string Status,
     long DesiredVersion,

@@ -75,6 +75,8 @@ public sealed class NodeStore(StorageClients storage)
         ["PolicyInput"] = WireEnums.Name(node.FirewallPolicy.Input),
         ["PolicyForward"] = WireEnums.Name(node.FirewallPolicy.Forward),
         ["PolicyEgress"] = WireEnums.Name(node.FirewallPolicy.Egress),
+        ["Egress"] = node.Egress,
+        ["EgressInterface"] = node.EgressInterface ?? "",
         ["CreatedAt"] = node.CreatedAt,
         ["UpdatedAt"] = node.UpdatedAt,
     };
@@ -98,7 +100,9 @@ public sealed class NodeStore(StorageClients storage)
         e.GetString("Status") ?? NodeStatuses.Pending,
         e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.UnixEpoch,
         e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.UnixEpoch,
-        e.ETag);
+        e.ETag,
+        e.GetBoolean("Egress") ?? false,
+        NullIfEmpty(e.GetString("EgressInterface")));
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 }

@@ -202,6 +202,8 @@ public static class NodesEndpoints
         n.L4Listen,
         n.Dns,
         n.FirewallPolicy,
+        n.Egress,
+        n.EgressInterface,
         n.PublicKey,
         n.Status == NodeStatuses.Revoked || r is null ? n.Status : r.Status,
         p?.PublishedVersion ?? 0,

@@ -66,7 +66,8 @@ public static class DesiredStateCompiler
             .OfType<FirewallRuleSpec>()
             .ToList();
 
-        return new DesiredState(ProtocolInfo.CurrentSchema, node.Id, version, issuedAt, wireGuard, l4, new FirewallSpec(node.FirewallPolicy, rules));
+        return new DesiredState(ProtocolInfo.CurrentSchema, node.Id, version, issuedAt, wireGuard, l4, new FirewallSpec(node.FirewallPolicy, rules),
+            new RoutingSpec(node.Egress, node.EgressInterface));
     }
 
     /// <summary>

@@ -11,6 +11,7 @@ namespace CloudWg.Protocol.DesiredStates;
 /// <param name="Version">Monotonically increasing per node, allocated by the control plane.</param>
 /// <param name="IssuedAt">When the control plane compiled it (UTC).</param>
 /// <param name="WireGuard">On the wire as <c>wireguard</c> (DESIGN §4), not <c>wireGuard</c>.</param>
+/// <param name="Routing">Forwarding beyond the tunnel; absent (documents before it existed): no egress.</param>
 public sealed record DesiredState(
     int Schema,
     string NodeId,
@@ -18,4 +19,5 @@ public sealed record DesiredState(
     DateTimeOffset IssuedAt,
     [property: JsonPropertyName("wireguard")] WireGuardSpec WireGuard,
     L4Spec L4,
-    FirewallSpec Firewall);
+    FirewallSpec Firewall,
+    RoutingSpec? Routing = null);

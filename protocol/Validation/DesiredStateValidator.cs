@@ -57,6 +57,15 @@ public static class DesiredStateValidator
         // Without a reliable tunnel network, "upstream outside the tunnel" would only repeat the address error.
         ValidateL4(state.L4, addressesValid ? networks : null, errors);
         ValidateFirewall(state.Firewall, errors);
+        if (state.Routing?.EgressInterface is { } egress && !InterfaceNames.IsValid(egress))
+        {
+            errors.Add(new ValidationError("routing.egressInterface", InterfaceNames.Rule + "."));
+        }
+
+        if (state.Routing?.EgressInterface is { } same && same == state.WireGuard?.Interface)
+        {
+            errors.Add(new ValidationError("routing.egressInterface", "must not be the WireGuard interface itself."));
+        }
         return errors;
     }
 

@@ -18,13 +18,14 @@ public sealed class NftablesEgressTrafficTests : IDisposable
     private readonly NetworkNamespace _node = NetworkNamespace.Create("cwg-node");
     private readonly NetworkNamespace _internet = NetworkNamespace.Create("cwg-net");
     private readonly string _tunnel;
+    private readonly string _uplink;
     private readonly List<TcpListener> _listeners = [];
 
     public NftablesEgressTrafficTests()
     {
         var suffix = Guid.NewGuid().ToString("N")[..8];
         _tunnel = "cwt" + suffix;
-        var uplink = "cwu" + suffix;
+        var uplink = _uplink = "cwu" + suffix;
         _node.ExecChecked("ip", "link", "add", _tunnel, "type", "veth", "peer", "name", "cwc" + suffix, "netns", _client.Name);
         _node.ExecChecked("ip", "link", "add", uplink, "type", "veth", "peer", "name", "cws" + suffix, "netns", _internet.Name);
         _node.ExecChecked("ip", "addr", "add", "10.97.0.1/24", "dev", _tunnel);
@@ -80,9 +81,14 @@ public sealed class NftablesEgressTrafficTests : IDisposable
         Assert.False(await ConnectsAsync(9091, TimeSpan.FromSeconds(3)), "egress policy drops 9091");
         Assert.False(await ConnectsAsync(9092, TimeSpan.FromSeconds(3)), "an input rule does not open egress");
 
-        driver.Apply(spec with { Policies = spec.Policies with { Egress = FirewallAction.Accept } }, new NftablesRenderContext(_tunnel, 51820, []));
+        // Egress accept on a node that is no exit node: still nothing but the accepted rule leaves.
+        var open = spec with { Policies = spec.Policies with { Egress = FirewallAction.Accept } };
+        driver.Apply(open, new NftablesRenderContext(_tunnel, 51820, []));
+        Assert.False(await ConnectsAsync(9091, TimeSpan.FromSeconds(3)), "no egress without an exit node");
 
-        Assert.True(await ConnectsAsync(9091, TimeSpan.FromSeconds(30)), "egress policy accept lets 9091 out");
+        driver.Apply(open, new NftablesRenderContext(_tunnel, 51820, [], EgressInterface: _uplink));
+
+        Assert.True(await ConnectsAsync(9091, TimeSpan.FromSeconds(30)), "egress policy accept lets 9091 out of an exit node");
     }
 
     /// <summary>True when the connection is established within <paramref name="wait"/> (a dropped SYN never answers).</summary>

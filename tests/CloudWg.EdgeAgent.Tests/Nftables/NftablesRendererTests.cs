@@ -6,7 +6,7 @@ namespace CloudWg.EdgeAgent.Tests.Nftables;
 
 public sealed class NftablesRendererTests
 {
-    internal static NftablesRenderContext SampleContext() => new("wg0", 51820, [443, 8443]);
+    internal static NftablesRenderContext SampleContext() => new("wg0", 51820, [443, 8443], EgressInterface: "eth0");
 
     internal static FirewallSpec SampleSpec() => new(
         new FirewallPolicies(FirewallAction.Drop, FirewallAction.Accept, FirewallAction.Reject),
@@ -21,11 +21,13 @@ public sealed class NftablesRendererTests
         ]);
 
     /// <summary>
-    /// The whole batch, literally. It shows: the replace idiom (add/delete/add table), the WireGuard and L4
-    /// ports accepted in the base input chain, only wg0 traffic jumping into the policy chains, rules ordered
+    /// The whole batch of an exit node, literally. It shows: the replace idiom (add/delete/add table), the WireGuard and
+    /// L4 ports accepted in the base input chain, MSS clamping of forwarded TCP into and out of the tunnel, only wg0
+    /// traffic jumping into the policy chains, rules ordered
     /// by priority then id, one rule per address family (ssh), ports merged (8000-8010 + 8011), a contained
     /// CIDR dropped (198.51.100.7), a long list as a named set, a rule that cannot match (IPv4 source, IPv6
-    /// destination) left out, counters everywhere and the policy as the last rule of each chain.
+    /// destination) left out, counters everywhere, the policy as the last rule of each chain, and source NAT at
+    /// postrouting for tunnel traffic leaving by the egress interface.
     /// </summary>
     [Fact]
     public void Renders_the_sample_firewall_exactly()
@@ -41,10 +43,13 @@ public sealed class NftablesRendererTests
         {"add": {"chain": {"family": "inet", "table": "cloudwg", "name": "wg-input"}}},
         {"add": {"chain": {"family": "inet", "table": "cloudwg", "name": "wg-forward"}}},
         {"add": {"chain": {"family": "inet", "table": "cloudwg", "name": "wg-egress"}}},
+        {"add": {"chain": {"family": "inet", "table": "cloudwg", "name": "postrouting", "type": "nat", "hook": "postrouting", "prio": 100, "policy": "accept"}}},
         {"add": {"set": {"family": "inet", "table": "cloudwg", "name": "r8e7f7b69_dst4", "type": "ipv4_addr", "flags": ["interval"], "elem": [{"prefix": {"addr": "192.0.2.16", "len": 28}}, {"prefix": {"addr": "192.0.2.32", "len": 28}}, {"prefix": {"addr": "192.0.2.48", "len": 28}}, {"prefix": {"addr": "192.0.2.64", "len": 28}}, {"prefix": {"addr": "192.0.2.80", "len": 28}}, {"prefix": {"addr": "192.0.2.96", "len": 28}}, {"prefix": {"addr": "192.0.2.112", "len": 28}}, {"prefix": {"addr": "192.0.2.128", "len": 28}}, {"prefix": {"addr": "192.0.2.144", "len": 28}}, {"prefix": {"addr": "198.51.100.0", "len": 24}}]}}},
         {"add": {"rule": {"family": "inet", "table": "cloudwg", "chain": "input", "comment": "cloudwg:wireguard-port", "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "udp", "field": "dport"}}, "right": 51820}}, {"counter": null}, {"accept": null}]}}},
         {"add": {"rule": {"family": "inet", "table": "cloudwg", "chain": "input", "comment": "cloudwg:l4-ports", "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": {"set": [443, 8443]}}}, {"counter": null}, {"accept": null}]}}},
         {"add": {"rule": {"family": "inet", "table": "cloudwg", "chain": "input", "comment": "cloudwg:tunnel-input", "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "wg0"}}, {"counter": null}, {"jump": {"target": "wg-input"}}]}}},
+        {"add": {"rule": {"family": "inet", "table": "cloudwg", "chain": "forward", "comment": "cloudwg:mss-clamp-in", "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "wg0"}}, {"match": {"op": "in", "left": {"payload": {"protocol": "tcp", "field": "flags"}}, "right": "syn"}}, {"mangle": {"key": {"tcp option": {"name": "maxseg", "field": "size"}}, "value": {"rt": {"key": "mtu"}}}}, {"counter": null}]}}},
+        {"add": {"rule": {"family": "inet", "table": "cloudwg", "chain": "forward", "comment": "cloudwg:mss-clamp-out", "expr": [{"match": {"op": "==", "left": {"meta": {"key": "oifname"}}, "right": "wg0"}}, {"match": {"op": "in", "left": {"payload": {"protocol": "tcp", "field": "flags"}}, "right": "syn"}}, {"mangle": {"key": {"tcp option": {"name": "maxseg", "field": "size"}}, "value": {"rt": {"key": "mtu"}}}}, {"counter": null}]}}},
         {"add": {"rule": {"family": "inet", "table": "cloudwg", "chain": "forward", "comment": "cloudwg:tunnel-forward", "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "wg0"}}, {"match": {"op": "==", "left": {"meta": {"key": "oifname"}}, "right": "wg0"}}, {"counter": null}, {"jump": {"target": "wg-forward"}}]}}},
         {"add": {"rule": {"family": "inet", "table": "cloudwg", "chain": "forward", "comment": "cloudwg:tunnel-egress", "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "wg0"}}, {"match": {"op": "!=", "left": {"meta": {"key": "oifname"}}, "right": "wg0"}}, {"counter": null}, {"jump": {"target": "wg-egress"}}]}}},
         {"add": {"rule": {"family": "inet", "table": "cloudwg", "chain": "wg-input", "comment": "cloudwg:established", "expr": [{"match": {"op": "in", "left": {"ct": {"key": "state"}}, "right": ["established", "related"]}}, {"counter": null}, {"accept": null}]}}},
@@ -58,17 +63,19 @@ public sealed class NftablesRendererTests
         {"add": {"rule": {"family": "inet", "table": "cloudwg", "chain": "wg-forward", "comment": "cloudwg:policy", "expr": [{"counter": null}, {"accept": null}]}}},
         {"add": {"rule": {"family": "inet", "table": "cloudwg", "chain": "wg-egress", "comment": "cloudwg:established", "expr": [{"match": {"op": "in", "left": {"ct": {"key": "state"}}, "right": ["established", "related"]}}, {"counter": null}, {"accept": null}]}}},
         {"add": {"rule": {"family": "inet", "table": "cloudwg", "chain": "wg-egress", "comment": "rule:blocklist", "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "ip", "field": "daddr"}}, "right": "@r8e7f7b69_dst4"}}, {"counter": null}, {"drop": null}]}}},
-        {"add": {"rule": {"family": "inet", "table": "cloudwg", "chain": "wg-egress", "comment": "cloudwg:policy", "expr": [{"counter": null}, {"reject": {"type": "icmpx", "expr": "port-unreachable"}}]}}}
+        {"add": {"rule": {"family": "inet", "table": "cloudwg", "chain": "wg-egress", "comment": "cloudwg:policy", "expr": [{"counter": null}, {"reject": {"type": "icmpx", "expr": "port-unreachable"}}]}}},
+        {"add": {"rule": {"family": "inet", "table": "cloudwg", "chain": "postrouting", "comment": "cloudwg:masquerade", "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "wg0"}}, {"match": {"op": "==", "left": {"meta": {"key": "oifname"}}, "right": "eth0"}}, {"counter": null}, {"masquerade": null}]}}}
         ]}
         """;
 
         Assert.Equal(Compact(expected), NftablesRenderer.Render(SampleSpec(), SampleContext()));
     }
 
+    /// <summary>Not an exit node: no nat chain, and egress ends with drop even where the policy says accept.</summary>
     [Fact]
     public void Renders_an_empty_firewall_with_only_the_fixed_rules()
     {
-        var spec = new FirewallSpec(new FirewallPolicies(FirewallAction.Accept, FirewallAction.Drop, FirewallAction.Drop), []);
+        var spec = new FirewallSpec(new FirewallPolicies(FirewallAction.Accept, FirewallAction.Drop, FirewallAction.Accept), []);
         const string expected = """
         {"nftables": [
         {"metainfo": {"json_schema_version": 1}},
@@ -82,6 +89,8 @@ public sealed class NftablesRendererTests
         {"add": {"chain": {"family": "inet", "table": "cloudwg", "name": "wg-egress"}}},
         {"add": {"rule": {"family": "inet", "table": "cloudwg", "chain": "input", "comment": "cloudwg:wireguard-port", "expr": [{"match": {"op": "==", "left": {"payload": {"protocol": "udp", "field": "dport"}}, "right": 40000}}, {"counter": null}, {"accept": null}]}}},
         {"add": {"rule": {"family": "inet", "table": "cloudwg", "chain": "input", "comment": "cloudwg:tunnel-input", "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "tun9"}}, {"counter": null}, {"jump": {"target": "wg-input"}}]}}},
+        {"add": {"rule": {"family": "inet", "table": "cloudwg", "chain": "forward", "comment": "cloudwg:mss-clamp-in", "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "tun9"}}, {"match": {"op": "in", "left": {"payload": {"protocol": "tcp", "field": "flags"}}, "right": "syn"}}, {"mangle": {"key": {"tcp option": {"name": "maxseg", "field": "size"}}, "value": {"rt": {"key": "mtu"}}}}, {"counter": null}]}}},
+        {"add": {"rule": {"family": "inet", "table": "cloudwg", "chain": "forward", "comment": "cloudwg:mss-clamp-out", "expr": [{"match": {"op": "==", "left": {"meta": {"key": "oifname"}}, "right": "tun9"}}, {"match": {"op": "in", "left": {"payload": {"protocol": "tcp", "field": "flags"}}, "right": "syn"}}, {"mangle": {"key": {"tcp option": {"name": "maxseg", "field": "size"}}, "value": {"rt": {"key": "mtu"}}}}, {"counter": null}]}}},
         {"add": {"rule": {"family": "inet", "table": "cloudwg", "chain": "forward", "comment": "cloudwg:tunnel-forward", "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "tun9"}}, {"match": {"op": "==", "left": {"meta": {"key": "oifname"}}, "right": "tun9"}}, {"counter": null}, {"jump": {"target": "wg-forward"}}]}}},
         {"add": {"rule": {"family": "inet", "table": "cloudwg", "chain": "forward", "comment": "cloudwg:tunnel-egress", "expr": [{"match": {"op": "==", "left": {"meta": {"key": "iifname"}}, "right": "tun9"}}, {"match": {"op": "!=", "left": {"meta": {"key": "oifname"}}, "right": "tun9"}}, {"counter": null}, {"jump": {"target": "wg-egress"}}]}}},
         {"add": {"rule": {"family": "inet", "table": "cloudwg", "chain": "wg-input", "comment": "cloudwg:established", "expr": [{"match": {"op": "in", "left": {"ct": {"key": "state"}}, "right": ["established", "related"]}}, {"counter": null}, {"accept": null}]}}},
