@@ -6,7 +6,7 @@ cd "$ROOT"
 need_dotnet
 need_node
 # System packages the privileged suites drive for real (root only; CI is root).
-apt_install wireguard-go wireguard-tools nftables libnftables1 caddy iproute2 iputils-ping procps util-linux chromium python3 ca-certificates shellcheck curl zip unzip
+apt_install wireguard-go wireguard-tools nftables libnftables1 caddy iproute2 iputils-ping procps util-linux chromium python3 ca-certificates shellcheck curl zip unzip dnsmasq-base iperf3 haproxy openssl
 
 npm_ci "$ROOT"
 # The SPA's packages too, before the .NET tests: the packaging test builds the SPA bundle.

@@ -59,6 +59,16 @@ public sealed class AdminApi : IDisposable
         (await SendAsync(HttpMethod.Get, $"api/audit?pageSize=500&action={Uri.EscapeDataString(action)}&nodeId={Uri.EscapeDataString(nodeId)}", null))
             .Body["items"]!.AsArray().Select(item => item!.AsObject()).ToList();
 
+    /// <summary>PATCH a node (merge patch) with the ETag it has now.</summary>
+    public async Task<JsonObject> PatchNodeAsync(string nodeId, object changes)
+    {
+        var (_, etag) = await SendAsync(HttpMethod.Get, $"api/nodes/{nodeId}", null);
+        return (await SendAsync(HttpMethod.Patch, $"api/nodes/{nodeId}", changes, etag)).Body;
+    }
+
+    public async Task<JsonObject> CreateFirewallRuleAsync(string nodeId, object rule) =>
+        (await SendAsync(HttpMethod.Post, $"api/nodes/{nodeId}/firewall-rules", rule)).Body;
+
     public async Task<JsonObject> CreatePeerAsync(string nodeId, object peer) =>
         (await SendAsync(HttpMethod.Post, $"api/nodes/{nodeId}/peers", peer)).Body;
 

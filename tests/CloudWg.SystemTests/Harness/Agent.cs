@@ -83,6 +83,14 @@ public sealed class Agent : IAsyncDisposable
         return (await Shell.RunAsync(Program, [.. Prefix, "status", "--json", "--state-dir", stateDirectory, "--config", configFile], Environment)).Output;
     }
 
+    /// <summary><c>cloudwg-agent uninstall</c>: its output (what it put back).</summary>
+    public async Task<string> UninstallAsync()
+    {
+        WriteConfig();
+        var (code, output, error) = await Shell.RunAsync(Program, [.. Prefix, "uninstall", "--state-dir", stateDirectory, "--config", configFile], Environment);
+        return code == 0 ? output : throw new InvalidOperationException($"cloudwg-agent uninstall failed with {code}:\n{output}\n{error}");
+    }
+
     /// <summary><c>cloudwg-agent status</c> as an operator reads it.</summary>
     public async Task<string> StatusTextAsync()
     {

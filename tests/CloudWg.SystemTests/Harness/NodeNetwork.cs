@@ -15,9 +15,20 @@ namespace CloudWg.SystemTests.Harness;
 /// </remarks>
 public sealed class NodeNetwork : IAsyncDisposable
 {
+    private readonly string suffix;
+
     private NodeNetwork(string root, string suffix, int subnet)
     {
+        this.suffix = suffix;
         Root = root;
+        InternetNamespace = $"inet-{suffix}";
+        SecondClientNamespace = $"client2-{suffix}";
+        Uplink = $"vu{suffix}";
+        NodeUplinkAddress = $"10.252.{subnet}.1";
+        InternetAddress = $"10.252.{subnet}.2";
+        SecondNodeUnderlay = $"10.253.{subnet}.1";
+        SecondClientUnderlay = $"10.253.{subnet}.2";
+        SecondClientSockets = Path.Combine(root, "client2-uapi");
         NodeNamespace = $"node-{suffix}";
         ClientNamespace = $"client-{suffix}";
         ClientInterface = $"wgc{suffix}";
@@ -30,6 +41,24 @@ public sealed class NodeNetwork : IAsyncDisposable
     }
 
     public string Root { get; }
+
+    /// <summary>The "internet" (<see cref="AddInternetAsync"/>): no route back to the tunnel.</summary>
+    public string InternetNamespace { get; }
+
+    public string InternetAddress { get; }
+
+    /// <summary>The node's interface towards the internet (its default route's).</summary>
+    public string Uplink { get; }
+
+    public string NodeUplinkAddress { get; }
+
+    public string SecondClientNamespace { get; }
+
+    public string SecondNodeUnderlay { get; }
+
+    public string SecondClientUnderlay { get; }
+
+    public string SecondClientSockets { get; }
 
     public string NodeNamespace { get; }
 
@@ -94,22 +123,73 @@ public sealed class NodeNetwork : IAsyncDisposable
     /// Starts the client's wireguard-go and points it at the node: <paramref name="address"/> (the peer's tunnel
     /// address) on the interface with <paramref name="tunnelNetwork"/>'s prefix, the node as its only peer.
     /// </summary>
-    public async Task StartClientAsync(string privateKey, string nodePublicKey, int nodePort, string address, string tunnelNetwork)
+    /// <param name="fullTunnel">
+    /// <c>AllowedIPs = 0.0.0.0/0</c> as the SPA's full-tunnel config says, with <paramref name="routes"/> (the
+    /// "internet" this test reaches) routed into the tunnel; the underlay to the node stays outside it.
+    /// </param>
+    public Task StartClientAsync(string privateKey, string nodePublicKey, int nodePort, string address, string tunnelNetwork, bool fullTunnel = false, IReadOnlyList<string>? routes = null) =>
+        StartWireGuardClientAsync(ClientNamespace, ClientInterface, ClientSockets, NodeUnderlay, privateKey, nodePublicKey, nodePort, address, tunnelNetwork, fullTunnel, routes);
+
+    /// <summary>
+    /// The "internet": namespace <c>inet-…</c> joined to the node by a second veth pair (the node's uplink, which its
+    /// default route uses). Its only route is its own link: nothing leads back to the tunnel network, so a reply
+    /// reaches a peer only when the node translated the peer's address to its own.
+    /// </summary>
+    public async Task AddInternetAsync()
     {
-        await Shell.CheckedAsync("ip", "netns", "exec", ClientNamespace, WrapperScript, ClientSockets, "wireguard-go", ClientInterface);
-        await Poll.UntilAsync("the client's wireguard-go socket", () => Task.FromResult(File.Exists(Path.Combine(ClientSockets, ClientInterface + ".sock"))));
-        var keyFile = Path.Combine(Root, "client.key");
+        await Shell.CheckedAsync("ip", "netns", "add", InternetNamespace);
+        await Shell.CheckedAsync("ip", "-n", NodeNamespace, "link", "add", Uplink, "type", "veth", "peer", "name", "vi" + suffix, "netns", InternetNamespace);
+        await Shell.CheckedAsync("ip", "-n", NodeNamespace, "addr", "add", NodeUplinkAddress + "/24", "dev", Uplink);
+        await Shell.CheckedAsync("ip", "-n", InternetNamespace, "addr", "add", InternetAddress + "/24", "dev", "vi" + suffix);
+        foreach (var (ns, dev) in new[] { (NodeNamespace, Uplink), (InternetNamespace, "vi" + suffix), (InternetNamespace, "lo") })
+        {
+            await Shell.CheckedAsync("ip", "-n", ns, "link", "set", dev, "up");
+        }
+
+        await Shell.CheckedAsync("ip", "-n", NodeNamespace, "route", "add", "default", "via", InternetAddress, "dev", Uplink);
+    }
+
+    /// <summary>A second WireGuard client in namespace <c>client2-…</c>, on an underlay of its own to the node.</summary>
+    public async Task StartSecondClientAsync(string privateKey, string nodePublicKey, int nodePort, string address, string tunnelNetwork)
+    {
+        await Shell.CheckedAsync("ip", "netns", "add", SecondClientNamespace);
+        await Shell.CheckedAsync("ip", "-n", NodeNamespace, "link", "add", "vm" + suffix, "type", "veth", "peer", "name", "vd" + suffix, "netns", SecondClientNamespace);
+        await Shell.CheckedAsync("ip", "-n", NodeNamespace, "addr", "add", SecondNodeUnderlay + "/24", "dev", "vm" + suffix);
+        await Shell.CheckedAsync("ip", "-n", SecondClientNamespace, "addr", "add", SecondClientUnderlay + "/24", "dev", "vd" + suffix);
+        foreach (var (ns, dev) in new[] { (NodeNamespace, "vm" + suffix), (SecondClientNamespace, "vd" + suffix), (SecondClientNamespace, "lo") })
+        {
+            await Shell.CheckedAsync("ip", "-n", ns, "link", "set", dev, "up");
+        }
+
+        Directory.CreateDirectory(SecondClientSockets);
+        await StartWireGuardClientAsync(SecondClientNamespace, "wgd" + suffix, SecondClientSockets, SecondNodeUnderlay, privateKey, nodePublicKey, nodePort, address, tunnelNetwork, false, null);
+    }
+
+    private async Task StartWireGuardClientAsync(
+        string ns, string iface, string sockets, string endpoint, string privateKey, string nodePublicKey, int nodePort, string address, string tunnelNetwork, bool fullTunnel, IReadOnlyList<string>? routes)
+    {
+        await Shell.CheckedAsync("ip", "netns", "exec", ns, WrapperScript, sockets, "wireguard-go", iface);
+        await Poll.UntilAsync($"wireguard-go's socket for {iface}", () => Task.FromResult(File.Exists(Path.Combine(sockets, iface + ".sock"))));
+        var keyFile = Path.Combine(Root, iface + ".key");
         await File.WriteAllTextAsync(keyFile, privateKey);
         File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        await Shell.CheckedAsync(WrapperScript, ClientSockets, "wg", "set", ClientInterface, "private-key", keyFile,
-            "peer", nodePublicKey, "endpoint", $"{NodeUnderlay}:{nodePort.ToString(CultureInfo.InvariantCulture)}",
-            "allowed-ips", tunnelNetwork, "persistent-keepalive", "1");
+        await Shell.CheckedAsync(WrapperScript, sockets, "wg", "set", iface, "private-key", keyFile,
+            "peer", nodePublicKey, "endpoint", $"{endpoint}:{nodePort.ToString(CultureInfo.InvariantCulture)}",
+            "allowed-ips", fullTunnel ? "0.0.0.0/0" : tunnelNetwork, "persistent-keepalive", "1");
         File.Delete(keyFile);
         var prefix = tunnelNetwork[tunnelNetwork.IndexOf('/', StringComparison.Ordinal)..];
         var host = address[..address.IndexOf('/', StringComparison.Ordinal)];
-        await Shell.CheckedAsync("ip", "-n", ClientNamespace, "addr", "add", host + prefix, "dev", ClientInterface);
-        await Shell.CheckedAsync("ip", "-n", ClientNamespace, "link", "set", ClientInterface, "up");
+        await Shell.CheckedAsync("ip", "-n", ns, "addr", "add", host + prefix, "dev", iface);
+        await Shell.CheckedAsync("ip", "-n", ns, "link", "set", iface, "up");
+        foreach (var route in routes ?? [])
+        {
+            await Shell.CheckedAsync("ip", "-n", ns, "route", "add", route, "dev", iface);
+        }
     }
+
+    /// <summary>One ping from the second client.</summary>
+    public async Task<bool> PingFromSecondClientAsync(string address) =>
+        (await Shell.RunAsync("ip", "netns", "exec", SecondClientNamespace, "ping", "-c", "1", "-W", "1", address)).ExitCode == 0;
 
     /// <summary>One ping from the client to <paramref name="address"/> through the tunnel.</summary>
     public async Task<bool> PingAsync(string address) =>
@@ -132,7 +212,7 @@ public sealed class NodeNetwork : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var ns in new[] { ClientNamespace, NodeNamespace })
+        foreach (var ns in new[] { ClientNamespace, SecondClientNamespace, InternetNamespace, NodeNamespace })
         {
             // The wireguard-go daemons started for this run live in these namespaces; stop them by pid.
             var (_, pids, _) = await Shell.RunAsync("ip", "netns", "pids", ns);

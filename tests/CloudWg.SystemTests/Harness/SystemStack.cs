@@ -50,11 +50,18 @@ public sealed class SystemStack : IAsyncDisposable
     }
 
     /// <summary>A node reachable on the node namespace's underlay, with a random /24 tunnel network <c>&lt;prefix&gt;.N.0/24</c>.</summary>
-    public async Task<TunnelNode> CreateNodeAsync(AdminApi api, string name, string networkPrefix)
+    /// <param name="settings">More node fields (egress, dns, firewallPolicy …), merged into the create body.</param>
+    public async Task<TunnelNode> CreateNodeAsync(AdminApi api, string name, string networkPrefix, IReadOnlyDictionary<string, object?>? settings = null)
     {
         var subnet = Random.Shared.Next(1, 254);
         var tunnelNetwork = $"{networkPrefix}.{subnet}.0/24";
-        var node = await api.CreateNodeAsync(new { name, endpoint = Network.NodeUnderlay, listenPort = ListenPort, ipv4Network = tunnelNetwork });
+        var body = new Dictionary<string, object?> { ["name"] = name, ["endpoint"] = Network.NodeUnderlay, ["listenPort"] = ListenPort, ["ipv4Network"] = tunnelNetwork };
+        foreach (var (key, value) in settings ?? new Dictionary<string, object?>())
+        {
+            body[key] = value;
+        }
+
+        var node = await api.CreateNodeAsync(body);
         return new TunnelNode(AdminApi.Text(node, "id"), tunnelNetwork, $"{networkPrefix}.{subnet}.1");
     }
 
@@ -62,7 +69,8 @@ public sealed class SystemStack : IAsyncDisposable
     /// Once the enrolled agent runs: waits for the node's public key, adds a fresh client key as peer "laptop", waits
     /// for it on the node's interface and starts the WireGuard client in the client namespace.
     /// </summary>
-    public async Task<TunnelClient> ConnectClientAsync(AdminApi api, TunnelNode node, Func<string> diagnostics)
+    /// <param name="fullTunnel">The client routes everything into the tunnel (<paramref name="routes"/> stand for the internet).</param>
+    public async Task<TunnelClient> ConnectClientAsync(AdminApi api, TunnelNode node, Func<string> diagnostics, bool fullTunnel = false, IReadOnlyList<string>? routes = null)
     {
         var nodePublicKey = "";
         await Poll.UntilAsync("the node's public key registered by enrollment", async () =>
@@ -75,8 +83,8 @@ public sealed class SystemStack : IAsyncDisposable
         var peer = await api.CreatePeerAsync(node.Id, new { name = "laptop", publicKey = clientPublic });
         var peerAddress = peer["addresses"]!.AsArray()[0]!.GetValue<string>();
         await Poll.UntilAsync("the peer on the node's interface", async () => (await Network.NodePeersAsync(NodeInterface))?.Contains(clientPublic) == true, diagnostics: diagnostics);
-        await Network.StartClientAsync(clientKey.ToString(), nodePublicKey, ListenPort, peerAddress, node.TunnelNetwork);
-        return new TunnelClient(clientPublic, AdminApi.Text(peer, "id"), peerAddress);
+        await Network.StartClientAsync(clientKey.ToString(), nodePublicKey, ListenPort, peerAddress, node.TunnelNetwork, fullTunnel, routes);
+        return new TunnelClient(clientPublic, AdminApi.Text(peer, "id"), peerAddress, nodePublicKey);
     }
 
     public static async Task<SystemStack> CreateAsync(string prefix)
@@ -114,4 +122,4 @@ public sealed class SystemStack : IAsyncDisposable
 public sealed record TunnelNode(string Id, string TunnelNetwork, string TunnelAddress);
 
 /// <summary>The client <see cref="SystemStack.ConnectClientAsync"/> set up: its public key, its peer's id and address.</summary>
-public sealed record TunnelClient(string PublicKey, string PeerId, string PeerAddress);
+public sealed record TunnelClient(string PublicKey, string PeerId, string PeerAddress, string NodePublicKey);
