@@ -9,6 +9,8 @@
 #   --from PATH|URL     agent tarball (default: CONTROL_URL/api/agent/downloads/cloudwg-agent-linux-x64.tar.gz)
 #   --no-enroll         install only
 #   --no-start          do not enable/start the systemd service
+#   --uninstall         take the node off CloudWg: stop and remove the service, put IP forwarding back as
+#                       the agent found it, remove its nftables table and binary (the state directory stays)
 set -eu
 
 CONTROL_URL=""
@@ -17,6 +19,7 @@ ROOT_SHA256=""
 FROM=""
 ENROLL=1
 START=1
+UNINSTALL=0
 PREFIX=/usr/lib/cloudwg
 STATE_DIR=/var/lib/cloudwg
 
@@ -31,7 +34,8 @@ while [ $# -gt 0 ]; do
         --no-enroll) ENROLL=0; shift ;;
         --no-start) START=0; shift ;;
         --root-sha256) ROOT_SHA256="${2:-}"; shift 2 ;;
-        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+        --uninstall) UNINSTALL=1; shift ;;
+        -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
         *) die "unknown option '$1' (see --help)" ;;
     esac
 done
@@ -39,6 +43,19 @@ done
 [ "$(id -u)" = 0 ] || die "run as root (sudo)."
 [ "$(uname -s)" = Linux ] || die "the agent runs on Linux only."
 [ "$(uname -m)" = x86_64 ] || die "only linux-x64 builds are published; this host is $(uname -m)."
+if [ "$UNINSTALL" = 1 ]; then
+    if command -v systemctl >/dev/null 2>&1; then
+        systemctl disable --now cloudwg-agent 2>/dev/null || true
+    fi
+    if [ -x "$PREFIX/cloudwg-agent" ]; then
+        "$PREFIX/cloudwg-agent" uninstall --state-dir "$STATE_DIR"
+    fi
+    rm -f /etc/systemd/system/cloudwg-agent.service /usr/local/bin/cloudwg-agent
+    rm -rf "$PREFIX"
+    command -v systemctl >/dev/null 2>&1 && systemctl daemon-reload
+    say "Removed. Keys and cache stay in $STATE_DIR (delete it to forget this node's identity)."
+    exit 0
+fi
 if [ "$ENROLL" = 1 ]; then
     [ -n "$CONTROL_URL" ] || die "--control-url is required."
     [ -n "$TOKEN" ] || die "--token is required."

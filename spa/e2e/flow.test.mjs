@@ -123,7 +123,8 @@ step('create node and get its install command', async () => {
   const dialog = page.getByRole('dialog', { name: 'Add node' });
   await dialog.getByLabel('Name', { exact: true }).fill('edge-1');
   await dialog.getByLabel(/Public endpoint/).fill('vpn.example.test');
-  await dialog.getByLabel('DNS servers for clients').fill('10.44.0.1');
+  await dialog.getByLabel('DNS servers for clients').fill('192.0.2.53');
+  await dialog.getByLabel('Internet egress (exit node)').check();
   await shot(page, '06-node-create');
   await dialog.getByRole('button', { name: 'Create node' }).click();
   await page.getByRole('heading', { name: 'edge-1' }).waitFor();
@@ -162,6 +163,9 @@ step('create peer with browser-made keys; config download and QR; private key ne
   assert.match(file, /^\[Interface\]$/m);
   assert.match(file, /^\[Peer\]$/m);
   assert.match(file, /^Endpoint = vpn\.example\.test:51820$/m);
+  // An exit node: the full tunnel is the default, with the resolver the operator named.
+  assert.match(file, /^AllowedIPs = 0\.0\.0\.0\/0, ::\/0$/m);
+  assert.match(file, /^DNS = 192\.0\.2\.53$/m);
   const privateKey = /^PrivateKey = (\S+)$/m.exec(file)[1];
   assert.equal(Buffer.from(privateKey, 'base64').length, 32);
   assert.equal(wgPublicKey(privateKey), s.peerPublicKey, 'the config private key belongs to the public key sent');

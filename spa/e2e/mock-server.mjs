@@ -145,7 +145,7 @@ export function startMockServer({ port: listenPort = 0, host = '127.0.0.1', stat
     if (Object.keys(e).length) throw bad(e);
   }
   function validateNode(b, partial) {
-    known(b, ['name', 'endpoint', 'listenPort', 'ipv4Network', 'ipv6Network', 'mtu', 'persistentKeepalive', 'l4Listen', 'dns', 'firewallPolicy']);
+    known(b, ['name', 'endpoint', 'listenPort', 'ipv4Network', 'ipv6Network', 'mtu', 'persistentKeepalive', 'l4Listen', 'dns', 'egress', 'egressInterface', 'firewallPolicy']);
     const e = {};
     if (b.firewallPolicy != null && !(typeof b.firewallPolicy === 'object' && Object.entries(b.firewallPolicy).every(([k, v]) => ['input', 'forward', 'egress'].includes(k) && ['accept', 'drop', 'reject'].includes(v)))) e.firewallPolicy = ['Use accept, drop or reject for input, forward and egress.'];
     const has = (k) => !partial || k in b;

@@ -43,6 +43,10 @@ export interface NodeDto {
   publicKey?: string | null;
   status?: string | null;
   firewallPolicy?: FirewallPolicy;
+  /** Exit node: peers reach the internet through it (source NAT on the node). */
+  egress?: boolean;
+  /** The node's interface egress leaves by; null: its default route's. */
+  egressInterface?: string | null;
   desiredVersion?: number | null;
   appliedVersion?: number | null;
   lastSeenAt?: string | null;

@@ -74,8 +74,10 @@ export function SelectField<T extends string>(p: {
   options: readonly (T | { value: T; label: string })[];
   errors?: string[];
   name?: string;
+  hint?: string;
 }) {
   const id = useId();
+  const describedBy = [p.hint ? `${id}-hint` : '', p.errors?.length ? `${id}-err` : ''].filter(Boolean).join(' ') || undefined;
   return (
     <div className={`field${p.errors?.length ? ' invalid' : ''}`}>
       <label htmlFor={id}>{p.label}</label>
@@ -84,7 +86,7 @@ export function SelectField<T extends string>(p: {
         name={p.name}
         value={p.value}
         aria-invalid={p.errors?.length ? true : undefined}
-        aria-describedby={p.errors?.length ? `${id}-err` : undefined}
+        aria-describedby={describedBy}
         onChange={(e) => p.onChange(e.target.value as T)}
       >
         {p.options.map((o) => {
@@ -97,6 +99,11 @@ export function SelectField<T extends string>(p: {
           );
         })}
       </select>
+      {p.hint && (
+        <div className="hint" id={`${id}-hint`}>
+          {p.hint}
+        </div>
+      )}
       <FieldErrors id={`${id}-err`} messages={p.errors} />
     </div>
   );

@@ -52,6 +52,10 @@ export function NodeDetail({ id, tab }: { id: string; tab: string }) {
         {node.endpoint}:{node.listenPort} · {[node.ipv4Network, node.ipv6Network].filter(Boolean).join(', ')} · version {node.desiredVersion ?? 0} desired / {node.appliedVersion ?? '—'} applied{' '}
         <StatusBadge kind={syncState(node).kind}>{syncState(node).label}</StatusBadge> · last report {relativeTime(node.lastSeenAt)}
       </p>
+      <p className="muted" data-testid="node-routing">
+        {node.egress ? `Exit node: peers reach the internet through it${node.egressInterface ? ` (via ${node.egressInterface})` : ''}` : 'No internet egress: clients get split-tunnel configs'} ·
+        between peers: {node.firewallPolicy?.forward === 'accept' ? 'allowed' : `${node.firewallPolicy?.forward ?? 'drop'} unless a forward rule allows`}
+      </p>
       <div className="tabs" role="tablist" aria-label="Node sections">
         {tabs.map(([k, label]) => (
           <button

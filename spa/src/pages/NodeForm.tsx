@@ -1,6 +1,6 @@
 import type { FirewallAction, NodeDto } from '../api/types';
 import { errorsByField, type FieldErrors } from '../api/client';
-import { SelectField, TextField } from '../components/ui';
+import { CheckboxField, SelectField, TextField } from '../components/ui';
 import { splitList } from '../format';
 
 export interface NodeDraft {
@@ -13,15 +13,17 @@ export interface NodeDraft {
   persistentKeepalive: string;
   l4Listen: string;
   dns: string;
+  egress: boolean;
+  egressInterface: string;
   policyInput: FirewallAction;
   policyForward: FirewallAction;
   policyEgress: FirewallAction;
 }
 
-export const nodeFields = ['name', 'endpoint', 'listenPort', 'ipv4Network', 'ipv6Network', 'mtu', 'persistentKeepalive', 'l4Listen', 'dns', 'firewallPolicy'] as const;
+export const nodeFields = ['name', 'endpoint', 'listenPort', 'ipv4Network', 'ipv6Network', 'mtu', 'persistentKeepalive', 'l4Listen', 'dns', 'egress', 'egressInterface', 'firewallPolicy'] as const;
 
 export function emptyNodeDraft(): NodeDraft {
-  return { name: '', endpoint: '', listenPort: '51820', ipv4Network: '10.44.0.0/24', ipv6Network: '', mtu: '1420', persistentKeepalive: '25', l4Listen: ':443', dns: '', policyInput: 'accept', policyForward: 'accept', policyEgress: 'accept' };
+  return { name: '', endpoint: '', listenPort: '51820', ipv4Network: '10.44.0.0/24', ipv6Network: '', mtu: '1420', persistentKeepalive: '25', l4Listen: ':443', dns: '', egress: false, egressInterface: '', policyInput: 'accept', policyForward: 'drop', policyEgress: 'accept' };
 }
 
 export function nodeToDraft(n: NodeDto): NodeDraft {
@@ -35,8 +37,10 @@ export function nodeToDraft(n: NodeDto): NodeDraft {
     persistentKeepalive: n.persistentKeepalive === undefined || n.persistentKeepalive === null ? '' : String(n.persistentKeepalive),
     l4Listen: (n.l4Listen ?? []).join(', '),
     dns: (n.dns ?? []).join(', '),
+    egress: n.egress ?? false,
+    egressInterface: n.egressInterface ?? '',
     policyInput: n.firewallPolicy?.input ?? 'accept',
-    policyForward: n.firewallPolicy?.forward ?? 'accept',
+    policyForward: n.firewallPolicy?.forward ?? 'drop',
     policyEgress: n.firewallPolicy?.egress ?? 'accept',
   };
 }
@@ -59,6 +63,8 @@ export function draftToNodeBody(d: NodeDraft): Record<string, unknown> {
     persistentKeepalive: num(d.persistentKeepalive),
     l4Listen: splitList(d.l4Listen),
     dns: splitList(d.dns),
+    egress: d.egress,
+    egressInterface: d.egressInterface.trim() || null,
     firewallPolicy: { input: d.policyInput, forward: d.policyForward, egress: d.policyEgress },
   };
 }
@@ -78,9 +84,27 @@ export function NodeFields({ draft, onChange, errors }: { draft: NodeDraft; onCh
       <TextField label="MTU" name="mtu" value={draft.mtu} onChange={set('mtu')} errors={e.mtu} inputMode="numeric" />
       <TextField label="Persistent keepalive (s)" name="persistentKeepalive" value={draft.persistentKeepalive} onChange={set('persistentKeepalive')} errors={e.persistentKeepalive} inputMode="numeric" />
       <TextField label="L4 listen addresses" name="l4Listen" value={draft.l4Listen} onChange={set('l4Listen')} errors={e.l4Listen} hint="Comma-separated, e.g. :443" />
-      <TextField label="DNS servers for clients" name="dns" value={draft.dns} onChange={set('dns')} errors={e.dns} hint="Comma-separated" />
+      <CheckboxField
+        label="Internet egress (exit node)"
+        name="egress"
+        checked={draft.egress}
+        onChange={(v) => onChange({ ...draft, egress: v })}
+        errors={e.egress}
+        hint="Peers may send all their traffic through this node, which forwards it to the internet under its own address. Off: clients get only the node's networks."
+      />
+      {draft.egress && (
+        <TextField label="Egress interface (optional)" name="egressInterface" value={draft.egressInterface} onChange={set('egressInterface')} errors={e.egressInterface} hint="Leave empty to use the interface of the node's default route." />
+      )}
+      <TextField
+        label="DNS servers for clients"
+        name="dns"
+        value={draft.dns}
+        onChange={set('dns')}
+        errors={e.dns}
+        hint="Comma-separated resolvers that answer clients, e.g. 1.1.1.1 or one on the node's network. The node runs no resolver itself: do not give its tunnel address unless one listens there. Empty: clients keep their own."
+      />
       <SelectField<FirewallAction> label="Unmatched traffic to the node" name="policyInput" value={draft.policyInput} onChange={(v) => onChange({ ...draft, policyInput: v })} errors={e.firewallPolicy} options={actions} />
-      <SelectField<FirewallAction> label="Unmatched traffic between peers" name="policyForward" value={draft.policyForward} onChange={(v) => onChange({ ...draft, policyForward: v })} options={actions} />
+      <SelectField<FirewallAction> label="Unmatched traffic between peers" name="policyForward" value={draft.policyForward} onChange={(v) => onChange({ ...draft, policyForward: v })} options={actions} hint="Drop (the default): peers reach the node, not each other, unless a forward rule allows it." />
       <SelectField<FirewallAction> label="Unmatched traffic from peers out" name="policyEgress" value={draft.policyEgress} onChange={(v) => onChange({ ...draft, policyEgress: v })} options={actions} />
     </div>
   );

@@ -1,4 +1,4 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { NodeDto, PeerDto } from '../api/types';
 import { parseWireGuardConfig } from '../crypto/config';
@@ -7,11 +7,47 @@ import { mockApi, requestText } from '../test/fetchMock';
 import { renderWithApp } from '../test/renderWithApp';
 import { CreatePeer, EditPeer, PeersTab } from './Peers';
 
-const node: NodeDto = { id: 'n1', name: 'edge-1', endpoint: 'vpn.example.com', listenPort: 51820, ipv4Network: '10.44.0.0/24', publicKey: generateKeyPair().publicKey, dns: ['10.44.0.1'] };
+const node: NodeDto = { id: 'n1', name: 'edge-1', endpoint: 'vpn.example.com', listenPort: 51820, ipv4Network: '10.44.0.0/24', publicKey: generateKeyPair().publicKey, dns: ['192.0.2.53'] };
 
 function peer(over: Partial<PeerDto>): PeerDto {
   return { id: 'p1', etag: 'W/"1"', name: 'alice', publicKey: generateKeyPair().publicKey, addresses: ['10.44.0.2/32'], allowedIps: ['10.44.0.2/32'], enabled: true, ...over };
 }
+
+async function createdConfig(n: NodeDto) {
+  const user = userEvent.setup();
+  mockApi((method, _url, body) => (method === 'POST' ? { status: 201, body: { ...(body as object), id: 'p9', addresses: ['10.44.0.9/32'] } } : undefined));
+  render(<CreatePeer node={n} onClose={() => undefined} />);
+  await user.type(screen.getByLabelText('Name'), 'laptop');
+  await user.click(screen.getByRole('button', { name: 'Create peer' }));
+  const dialog = await screen.findByRole('dialog', { name: 'Peer "laptop" created' });
+  await user.click(within(dialog).getByRole('button', { name: 'Show config text' }));
+  return parseWireGuardConfig(within(dialog).getByTestId('config-text').textContent!);
+}
+
+describe('CreatePeer routes', () => {
+  it('offers no full tunnel on a node without egress and says why; the config routes only its networks', async () => {
+    const noExit = { ...node, egress: false };
+    render(<CreatePeer node={noExit} onClose={() => undefined} />);
+    expect(screen.queryByLabelText('Client routes')).not.toBeInTheDocument();
+    expect(screen.getByTestId('split-tunnel-note')).toHaveTextContent(/not an exit node/);
+    cleanup();
+
+    const [iface, p] = await createdConfig(noExit);
+    expect(p.values.allowedips).toBe('10.44.0.0/24');
+    // The DNS line names the resolvers the operator chose, nothing made up.
+    expect(iface.values.dns).toBe('192.0.2.53');
+  });
+
+  it('defaults to the full tunnel on an exit node', async () => {
+    const [, p] = await createdConfig({ ...node, egress: true });
+    expect(p.values.allowedips).toBe('0.0.0.0/0, ::/0');
+  });
+
+  it('writes no DNS line when the node names no resolver', async () => {
+    const [iface] = await createdConfig({ ...node, dns: [] });
+    expect(iface.values.dns).toBeUndefined();
+  });
+});
 
 describe('CreatePeer', () => {
   it('sends only the public key; the config and QR are made locally from the private key', async () => {

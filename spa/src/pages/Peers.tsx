@@ -190,7 +190,8 @@ export function CreatePeer({ node, onClose }: { node: NodeDto; onClose: () => vo
   const [expiresAt, setExpiresAt] = useState('');
   const [notes, setNotes] = useState('');
   const [usePsk, setUsePsk] = useState(true);
-  const [mode, setMode] = useState<TunnelMode>('full');
+  // Full tunnel only through an exit node: anywhere else the node drops what peers send to the internet.
+  const [mode, setMode] = useState<TunnelMode>(node.egress ? 'full' : 'split');
   const [errors, setErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -274,15 +275,22 @@ export function CreatePeer({ node, onClose }: { node: NodeDto; onClose: () => vo
         </fieldset>
         <TextField label="Addresses (optional)" name="addresses" value={addresses} onChange={setAddresses} errors={e.addresses} hint="Leave empty to allocate from the node's networks." />
         <TextField label="Allowed IPs on the node (optional)" name="allowedIps" value={allowedIps} onChange={setAllowedIps} errors={e.allowedIps} hint="What the node routes to this peer; defaults to its addresses." />
-        <SelectField<TunnelMode>
-          label="Client routes"
-          value={mode}
-          onChange={setMode}
-          options={[
-            { value: 'full', label: 'All traffic through the tunnel (0.0.0.0/0, ::/0)' },
-            { value: 'split', label: "Only the node's networks" },
-          ]}
-        />
+        {node.egress ? (
+          <SelectField<TunnelMode>
+            label="Client routes"
+            value={mode}
+            onChange={setMode}
+            options={[
+              { value: 'full', label: 'All traffic through the tunnel (0.0.0.0/0, ::/0)' },
+              { value: 'split', label: "Only the node's networks" },
+            ]}
+          />
+        ) : (
+          <p className="muted small" data-testid="split-tunnel-note">
+            Client routes: only the node's networks. This node is not an exit node (internet egress is off), so traffic for the internet
+            stays on the device's own connection; turn egress on in the node's settings to offer a full tunnel.
+          </p>
+        )}
         <TextField label="Persistent keepalive (s, optional)" name="persistentKeepalive" value={keepalive} onChange={setKeepalive} errors={e.persistentKeepalive} inputMode="numeric" />
         <TextField label="Expires (optional)" name="expiresAt" type="datetime-local" value={expiresAt} onChange={setExpiresAt} errors={e.expiresAt} />
         <TextField label="Notes" name="notes" value={notes} onChange={setNotes} errors={e.notes} multiline />

@@ -25,6 +25,29 @@ public sealed class PackagingTests
         Assert.Equal("process", unit["KillMode"]);
         Assert.Equal("/dev/net/tun rw", unit["DeviceAllow"]);
         Assert.Contains("run --state-dir /var/lib/cloudwg", unit["ExecStart"], StringComparison.Ordinal);
+        // /proc/sys is read-only but for the two forwarding switches the agent owns.
+        Assert.Equal("yes", unit["ProtectKernelTunables"]);
+        Assert.Equal(["/run/wireguard", "/proc/sys/net/ipv4/ip_forward", "-/proc/sys/net/ipv6/conf/all/forwarding"], unit["ReadWritePaths"].Split(' '));
+    }
+
+    [Fact]
+    public async Task Systemd_accepts_the_unit()
+    {
+        if ((await Run.TryAsync("sh", "-c", "command -v systemd-analyze")).Succeeded is false)
+        {
+            Assert.Skip("systemd-analyze is not installed here");
+        }
+
+        // verify checks every directive; the binary path is swapped for one that exists on this machine.
+        using var dir = new TempDirectory();
+        var copy = Path.Combine(dir.Path, "cloudwg-agent.service");
+        await File.WriteAllTextAsync(copy, (await File.ReadAllTextAsync(Path.Combine(PackagingDir, "cloudwg-agent.service"), TestContext.Current.CancellationToken))
+            .Replace("/usr/lib/cloudwg/cloudwg-agent", "/bin/true", StringComparison.Ordinal), TestContext.Current.CancellationToken);
+
+        var result = await Run.TryAsync("systemd-analyze", "verify", copy);
+
+        Assert.True(result.Succeeded, result.StandardError);
+        Assert.Equal("", result.StandardError.Trim());
     }
 
     [Fact]

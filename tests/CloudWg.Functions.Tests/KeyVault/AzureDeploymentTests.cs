@@ -233,7 +233,9 @@ public sealed class AzureDeploymentTests(AzuriteFixture azurite)
     private static HttpClient ClientFrom(WebApplicationFactory<Program> app, string address)
     {
         var client = app.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
-        client.DefaultRequestHeaders.Add("X-Forwarded-For", address + ":52311");
+        // The front end writes X-Client-IP; X-Forwarded-For's first entry is whatever the caller claims.
+        client.DefaultRequestHeaders.Add("X-Client-IP", address + ":52311");
+        client.DefaultRequestHeaders.Add("X-Forwarded-For", "203.0.113.250");
         client.DefaultRequestHeaders.Add(CloudWgAuthenticationDefaults.CsrfHeader, "1");
         return client;
     }

@@ -55,6 +55,49 @@ public sealed class NodesApiTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task Egress_is_chosen_at_creation_compiled_into_the_desired_state_and_peers_are_isolated_by_default()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await FleetApp.StartAsync(azurite);
+        using var client = app.Client();
+
+        var plain = await (await client.PostAsync("/api/nodes", Api.Json(new { name = "inner", endpoint = "vpn.example.com", ipv4Network = "10.44.0.0/24" }), ct)).ReadObjectAsync();
+        Assert.False((bool)plain["egress"]!);
+        Assert.Null(plain["egressInterface"]);
+        Assert.Equal("drop", (string)plain["firewallPolicy"]!["forward"]!);
+        Assert.Equal("accept", (string)plain["firewallPolicy"]!["egress"]!);
+
+        var exit = await client.PostAsync("/api/nodes", Api.Json(new { name = "exit", endpoint = "vpn2.example.com", ipv4Network = "10.45.0.0/24", egress = true, egressInterface = "ens3" }), ct);
+        Assert.Equal(HttpStatusCode.Created, exit.StatusCode);
+        var node = await exit.ReadObjectAsync();
+        Assert.True((bool)node["egress"]!);
+        Assert.Equal("ens3", node.Str("egressInterface"));
+        var preview = await (await client.GetAsync($"/api/nodes/{node.Str("id")}/desired-state", ct)).ReadObjectAsync();
+        Assert.True((bool)preview["desiredState"]!["routing"]!["egress"]!, preview.ToJsonString());
+        Assert.Equal("ens3", (string)preview["desiredState"]!["routing"]!["egressInterface"]!);
+
+        // Turned off later, and the interface back to the default route's.
+        var patched = await (await client.PatchAsync($"/api/nodes/{node.Str("id")}", new { egress = false, egressInterface = (string?)null }, node.Str("etag"))).ReadObjectAsync();
+        Assert.False((bool)patched["egress"]!);
+        Assert.Null(patched["egressInterface"]);
+    }
+
+    [Theory]
+    [InlineData("eth0 ", "egressInterface")]
+    [InlineData("cloudwg0", "egressInterface")]
+    [InlineData("a-name-longer-than-15", "egressInterface")]
+    public async Task A_bad_egress_interface_is_a_400_naming_the_field(string egressInterface, string field)
+    {
+        await using var app = await FleetApp.StartAsync(azurite);
+        using var client = app.Client();
+
+        var response = await client.PostAsync("/api/nodes", Api.Json(new { name = "x", endpoint = "vpn.example.com", ipv4Network = "10.44.0.0/24", egress = true, egressInterface }), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull((await response.ReadObjectAsync())["errors"]![field]);
+    }
+
+    [Fact]
     public async Task Patch_and_delete_need_if_match_428_and_unknown_ids_are_404_problems()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -90,6 +90,8 @@ public sealed class CompilerGoldenTests
             L4Listen = [":443", "[::]:8443"],
             Dns = ["1.1.1.1"],
             FirewallPolicy = new FirewallPolicies(FirewallAction.Accept, FirewallAction.Drop, FirewallAction.Accept),
+            Egress = true,
+            EgressInterface = "ens3",
         };
         Peer[] peers =
         [
