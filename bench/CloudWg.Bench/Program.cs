@@ -13,6 +13,7 @@ var benches = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.O
     ["nftables"] = NftablesBench.RunAsync,
     ["propagation"] = PropagationBench.RunAsync,
     ["transactions"] = TransactionsBench.RunAsync,
+    ["throughput"] = CloudWg.Bench.Throughput.ThroughputBench.RunAsync,
 };
 
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))
