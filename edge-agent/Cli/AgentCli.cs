@@ -116,7 +116,8 @@ public static class AgentCli
     {
         using var provider = AgentHost.BuildCore(settings);
         var status = StatusCommand.Collect(settings.StateDirectory, provider.GetRequiredService<AgentStateStore>(), provider.GetRequiredService<NodeIdentityStore>(),
-            provider.GetRequiredService<IOptions<RenewalOptions>>().Value.RenewBefore);
+            provider.GetRequiredService<IOptions<RenewalOptions>>().Value.RenewBefore,
+            provider.GetRequiredService<IOptions<DataPlaneOptions>>().Value.EffectiveL4Proxy);
         output.Write(json ? StatusCommand.ToJson(status) + Environment.NewLine : StatusCommand.ToText(status));
         return Ok;
     }

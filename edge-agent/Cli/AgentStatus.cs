@@ -23,4 +23,6 @@ public sealed record AgentStatus(
     DateTimeOffset? RenewalErrorAt = null,
     string? PullError = null,
     DateTimeOffset? PullErrorAt = null,
-    long? ClockSkewSeconds = null);
+    long? ClockSkewSeconds = null,
+    string? L4Proxy = null,
+    IReadOnlyList<string>? L4Routes = null);

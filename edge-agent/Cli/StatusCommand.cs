@@ -10,7 +10,8 @@ namespace CloudWg.EdgeAgent.Cli;
 public static class StatusCommand
 {
     /// <param name="renewBefore"><c>Renewal:RenewBefore</c>, which can bring the renewal due time forward.</param>
-    public static AgentStatus Collect(string stateDirectory, AgentStateStore store, NodeIdentityStore identity, TimeSpan? renewBefore = null)
+    /// <param name="l4Proxy">The L4 proxy this agent drives (<c>DataPlane:L4Proxy</c>).</param>
+    public static AgentStatus Collect(string stateDirectory, AgentStateStore store, NodeIdentityStore identity, TimeSpan? renewBefore = null, string? l4Proxy = null)
     {
         var enrollment = identity.GetEnrollment();
         var rejections = store.GetRejections();
@@ -39,7 +40,22 @@ public static class StatusCommand
             renewal.ErrorAt,
             pull.Error,
             pull.At,
-            identity.GetClockSkew().Seconds);
+            identity.GetClockSkew().Seconds,
+            l4Proxy,
+            AppliedRoutes(store));
+    }
+
+    /// <summary>The L4 routes of the newest accepted document, one line each: <c>id: sni, sni → upstream [proxy v2]</c>.</summary>
+    private static IReadOnlyList<string> AppliedRoutes(AgentStateStore store)
+    {
+        if (store.GetLatestAccepted() is not { } latest)
+        {
+            return [];
+        }
+
+        var state = Protocol.Json.CanonicalJson.Deserialize(System.Text.Encoding.UTF8.GetBytes(latest.Payload));
+        return [.. state.L4.Servers.SelectMany(s => s.Routes.Select(r =>
+            $"{s.Listen} {r.Id}: {string.Join(", ", r.Sni)} → {r.Upstream}{(r.ProxyProtocol is Protocol.DesiredStates.ProxyProtocol.V1 or Protocol.DesiredStates.ProxyProtocol.V2 ? $" (PROXY {r.ProxyProtocol.ToString()!.ToLowerInvariant()})" : "")}"))];
     }
 
     public static string ToJson(AgentStatus status) => JsonSerializer.Serialize(status, AgentJsonContext.Default.AgentStatus);
@@ -82,6 +98,12 @@ public static class StatusCommand
             {
                 sb.AppendLine($"  {r.At:u}  v{r.Version}  {r.Trigger,-8}  {r.Outcome,-9}  {r.Detail}");
             }
+        }
+
+        sb.AppendLine($"L4 proxy:        {status.L4Proxy ?? "none"}, {status.L4Routes?.Count ?? 0} route(s)");
+        foreach (var route in status.L4Routes ?? [])
+        {
+            sb.AppendLine($"  {route}");
         }
 
         sb.AppendLine($"Pending reports: {status.PendingReports}");

@@ -1,5 +1,6 @@
 using CloudWg.EdgeAgent.Caddy;
 using CloudWg.EdgeAgent.Enrollment;
+using CloudWg.EdgeAgent.HAProxy;
 using CloudWg.EdgeAgent.Inbox;
 using CloudWg.EdgeAgent.Infrastructure;
 using CloudWg.EdgeAgent.Nftables;
@@ -105,9 +106,19 @@ public static class AgentHost
         services.AddSingleton<ISysctl>(sp => new ProcSysctl(sp.GetRequiredService<WireGuardOptions>().NetworkNamespace));
         services.AddSingleton<ForwardingDriver>();
         services.AddSingleton<IDataPlaneDriver>(sp => sp.GetRequiredService<ForwardingDriver>());
-        services.AddSingleton<IDataPlaneDriver>(sp => sp.GetRequiredService<IOptions<DataPlaneOptions>>().Value.CaddyAdminAddress is { Length: > 0 } admin
-            ? new CaddyL4DataPlaneDriver(new CaddyAdminClient(admin))
-            : new DisabledDriver("caddy-l4", "L4 routes need Caddy with the layer4 app: set DataPlane:CaddyAdminAddress (e.g. unix//run/caddy/admin.sock)", d => d.L4.Servers.Any(s => s.Routes.Count > 0)));
+        services.AddOptions<HAProxyOptions>().Bind(configuration.GetSection(HAProxyOptions.Section));
+        services.AddSingleton<IDataPlaneDriver>(sp =>
+        {
+            var dataPlane = sp.GetRequiredService<IOptions<DataPlaneOptions>>().Value;
+            return dataPlane.EffectiveL4Proxy switch
+            {
+                "haproxy" => new HAProxyDriver(sp.GetRequiredService<IOptions<HAProxyOptions>>().Value),
+                "caddy" when dataPlane.CaddyAdminAddress is { Length: > 0 } admin => new CaddyL4DataPlaneDriver(new CaddyAdminClient(admin)),
+                "caddy" => new DisabledDriver("caddy-l4", "DataPlane:L4Proxy is caddy but DataPlane:CaddyAdminAddress is not set (e.g. unix//run/caddy/admin.sock)", d => d.L4.Servers.Any(s => s.Routes.Count > 0)),
+                "none" => new DisabledDriver("l4", "L4 routes need an L4 proxy: set DataPlane:L4Proxy to haproxy (the distribution's package) or caddy (with the layer4 app)", d => d.L4.Servers.Any(s => s.Routes.Count > 0)),
+                var other => new DisabledDriver("l4", $"DataPlane:L4Proxy '{other}' is not one of caddy, haproxy, none", _ => true),
+            };
+        });
     }
 
     private static void AddConfiguration(IConfigurationBuilder configuration, AgentHostSettings settings)

@@ -9,8 +9,18 @@ public sealed class DataPlaneOptions
     public bool Firewall { get; set; } = true;
 
     /// <summary>
+    /// The L4 proxy that carries SNI routes: <c>caddy</c> (Caddy with the layer4 app, through its admin API),
+    /// <c>haproxy</c> (the distribution's package, through the agent's own config file and the master CLI) or
+    /// <c>none</c>. Unset: <c>caddy</c> when <see cref="CaddyAdminAddress"/> is set, else <c>none</c>.
+    /// </summary>
+    public string? L4Proxy { get; set; }
+
+    /// <summary>
     /// Caddy's admin endpoint for SNI routing, e.g. <c>unix//run/caddy/admin.sock</c>; Caddy must include the layer4
-    /// app. Null: L4 routing is off, and a desired state that has L4 routes fails its pass saying so.
+    /// app. Needed with <c>L4Proxy = caddy</c>.
     /// </summary>
     public string? CaddyAdminAddress { get; set; }
+
+    /// <summary>The L4 proxy in effect (see <see cref="L4Proxy"/>).</summary>
+    public string EffectiveL4Proxy => (L4Proxy ?? (string.IsNullOrEmpty(CaddyAdminAddress) ? "none" : "caddy")).ToLowerInvariant();
 }

@@ -16,6 +16,7 @@ public sealed class ReportBuilder(
     NodeIdentityStore identity,
     Reconciler reconciler,
     WireGuardDriver wireGuard,
+    Microsoft.Extensions.Options.IOptions<Reconcile.DataPlaneOptions> dataPlane,
     TimeProvider time)
 {
     private const string SequenceKey = "report.sequence";
@@ -72,7 +73,8 @@ public sealed class ReportBuilder(
             error is { Length: > NodeReport.MaxErrorLength } ? error[..NodeReport.MaxErrorLength] : error,
             peers,
             AgentVersion.Current,
-            new RejectionCounters(counts));
+            new RejectionCounters(counts),
+            dataPlane.Value.EffectiveL4Proxy is "caddy" or "haproxy" ? dataPlane.Value.EffectiveL4Proxy : "none");
     }
 
     private static System.Security.Cryptography.ECDsa CloneKey(System.Security.Cryptography.ECDsa key)

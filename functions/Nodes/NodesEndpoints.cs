@@ -209,6 +209,7 @@ public static class NodesEndpoints
         p?.PublishedVersion ?? 0,
         r?.AppliedVersion,
         r?.LastSeenAt,
+        r?.L4Proxy,
         IfMatch.ToApi(n.ETag),
         n.CreatedAt,
         n.UpdatedAt);

@@ -8,6 +8,7 @@ namespace CloudWg.Functions.Reports;
 /// <param name="LastSeenAt">When the control plane accepted the last report (its own clock, not the node's).</param>
 /// <param name="ReportedAt">The time the node put in its last report.</param>
 /// <param name="PeerCount">Peers in the last report; their stats are in <see cref="NodeRuntimeStore.GetPeerStatsAsync"/>.</param>
+/// <param name="L4Proxy">The L4 proxy the node runs (caddy, haproxy, none); null when its agent does not say.</param>
 public sealed record NodeRuntime(
     string NodeId,
     string Status,
@@ -19,4 +20,5 @@ public sealed record NodeRuntime(
     string? Error,
     string AgentVersion,
     IReadOnlyDictionary<string, long> Rejections,
-    int PeerCount);
+    int PeerCount,
+    string? L4Proxy = null);

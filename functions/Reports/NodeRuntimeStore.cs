@@ -72,7 +72,7 @@ public sealed class NodeRuntimeStore(StorageClients storage)
 
             var after = new NodeRuntime(
                 report.NodeId, NodeLiveness.Online, report.AppliedVersion, now, report.At, report.Sequence, report.ReconcileOutcome,
-                report.Error, report.AgentVersion, new Dictionary<string, long>(report.Rejections.Counts), report.Peers.Count);
+                report.Error, report.AgentVersion, new Dictionary<string, long>(report.Rejections.Counts), report.Peers.Count, report.L4Proxy);
             var entity = ToEntity(after);
             try
             {
@@ -143,6 +143,7 @@ public sealed class NodeRuntimeStore(StorageClients storage)
         ["AgentVersion"] = r.AgentVersion,
         ["Rejections"] = JsonSerializer.Serialize(r.Rejections, ProtocolJsonContext.Default.IReadOnlyDictionaryStringInt64),
         ["PeerCount"] = r.PeerCount,
+        ["L4Proxy"] = r.L4Proxy,
     };
 
     private static NodeRuntime ToModel(TableEntity e) => new(
@@ -156,5 +157,6 @@ public sealed class NodeRuntimeStore(StorageClients storage)
         e.GetString("Error"),
         e.GetString("AgentVersion") ?? "",
         JsonSerializer.Deserialize(e.GetString("Rejections") ?? "{}", ProtocolJsonContext.Default.IReadOnlyDictionaryStringInt64) ?? new Dictionary<string, long>(),
-        e.GetInt32("PeerCount") ?? 0);
+        e.GetInt32("PeerCount") ?? 0,
+        e.GetString("L4Proxy"));
 }

@@ -12,6 +12,7 @@ namespace CloudWg.Protocol.Messages;
 /// <param name="ReconcileOutcome">One of <see cref="ReconcileOutcomes"/>.</param>
 /// <param name="Error">Why the last reconcile failed, for operators; null when it did not.</param>
 /// <param name="Rejections">Counts of rejected inbound messages by reason.</param>
+/// <param name="L4Proxy">The L4 proxy carrying SNI routes on the node: <c>caddy</c>, <c>haproxy</c> or <c>none</c>.</param>
 public sealed record NodeReport(
     string NodeId,
     long Sequence,
@@ -21,7 +22,8 @@ public sealed record NodeReport(
     string? Error,
     IReadOnlyList<PeerStats> Peers,
     string AgentVersion,
-    RejectionCounters Rejections)
+    RejectionCounters Rejections,
+    string? L4Proxy = null)
 {
     /// <summary>Longest error text accepted.</summary>
     public const int MaxErrorLength = 2048;
@@ -44,6 +46,11 @@ public sealed record NodeReport(
         if (ReconcileOutcome is null || !ReconcileOutcomes.All.Contains(ReconcileOutcome))
         {
             errors.Add(new ValidationError("reconcileOutcome", "must be one of " + string.Join(", ", ReconcileOutcomes.All) + "."));
+        }
+
+        if (L4Proxy is not null and not ("caddy" or "haproxy" or "none"))
+        {
+            errors.Add(new ValidationError("l4Proxy", "must be caddy, haproxy or none."));
         }
 
         if (Error is { Length: > MaxErrorLength })

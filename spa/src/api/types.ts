@@ -50,6 +50,8 @@ export interface NodeDto {
   desiredVersion?: number | null;
   appliedVersion?: number | null;
   lastSeenAt?: string | null;
+  /** The L4 proxy the node reported running: caddy, haproxy or none. */
+  l4Proxy?: string | null;
   createdAt?: string;
   updatedAt?: string;
 }

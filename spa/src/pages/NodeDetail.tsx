@@ -54,7 +54,8 @@ export function NodeDetail({ id, tab }: { id: string; tab: string }) {
       </p>
       <p className="muted" data-testid="node-routing">
         {node.egress ? `Exit node: peers reach the internet through it${node.egressInterface ? ` (via ${node.egressInterface})` : ''}` : 'No internet egress: clients get split-tunnel configs'} ·
-        between peers: {node.firewallPolicy?.forward === 'accept' ? 'allowed' : `${node.firewallPolicy?.forward ?? 'drop'} unless a forward rule allows`}
+        between peers: {node.firewallPolicy?.forward === 'accept' ? 'allowed' : `${node.firewallPolicy?.forward ?? 'drop'} unless a forward rule allows`} · L4 proxy:{' '}
+        {node.l4Proxy ? (node.l4Proxy === 'none' ? 'none (SNI routes carry no traffic)' : node.l4Proxy) : 'not reported yet'}
       </p>
       <div className="tabs" role="tablist" aria-label="Node sections">
         {tabs.map(([k, label]) => (

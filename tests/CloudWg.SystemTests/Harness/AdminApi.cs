@@ -69,6 +69,9 @@ public sealed class AdminApi : IDisposable
     public async Task<JsonObject> CreateFirewallRuleAsync(string nodeId, object rule) =>
         (await SendAsync(HttpMethod.Post, $"api/nodes/{nodeId}/firewall-rules", rule)).Body;
 
+    public async Task<JsonObject> CreateRouteAsync(string nodeId, object route) =>
+        (await SendAsync(HttpMethod.Post, $"api/nodes/{nodeId}/routes", route)).Body;
+
     public async Task<JsonObject> CreatePeerAsync(string nodeId, object peer) =>
         (await SendAsync(HttpMethod.Post, $"api/nodes/{nodeId}/peers", peer)).Body;
 
