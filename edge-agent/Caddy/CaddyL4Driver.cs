@@ -22,9 +22,16 @@ public sealed class CaddyL4Driver
     /// <summary>Makes Caddy match <paramref name="spec"/>; returns the drift that was found and corrected.</summary>
     /// <exception cref="CaddyL4UnavailableException">Caddy lacks the layer4 app.</exception>
     /// <exception cref="CaddyAdminException">Caddy refused the config (and kept the previous one).</exception>
+    /// <exception cref="ArgumentException">A route's port is taken by Caddy's http app (nothing is changed).</exception>
     public async Task<CaddyDriftReport> ApplyAsync(L4Spec spec, CancellationToken cancellationToken = default)
     {
         var desired = CaddyL4Renderer.RenderServers(spec);
+        if (spec.Servers.Any(s => s.Routes.Count > 0)
+            && CaddyL4Renderer.HttpPortConflict((await _client.GetConfigAsync(string.Empty, cancellationToken).ConfigureAwait(false)).Value, spec) is { } conflict)
+        {
+            throw new ArgumentException(conflict, nameof(spec));
+        }
+
         try
         {
             return await _servers.ReconcileAsync(desired, cancellationToken).ConfigureAwait(false);

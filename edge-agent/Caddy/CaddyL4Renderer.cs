@@ -17,32 +17,67 @@ public static class CaddyL4Renderer
 {
     public const string ServerPrefix = "cloudwg-";
 
+    /// <summary>One server per listen address: servers of the spec that share one are merged (one socket, one server).</summary>
     public static JsonObject RenderServers(L4Spec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var servers = new JsonObject();
-        foreach (var server in spec.Servers)
+        foreach (var group in spec.Servers.GroupBy(s => s.Listen, StringComparer.Ordinal))
         {
-            var name = ServerName(server.Listen);
-            for (var i = 2; servers.ContainsKey(name); i++)
-            {
-                name = $"{ServerName(server.Listen)}-{i}";
-            }
-
             var routes = new JsonArray();
-            foreach (var route in server.Routes)
+            foreach (var route in group.SelectMany(s => s.Routes))
             {
                 routes.Add((JsonNode)RenderRoute(route));
             }
 
-            servers[name] = new JsonObject
+            servers[ServerName(group.Key)] = new JsonObject
             {
-                ["listen"] = new JsonArray(server.Listen),
+                ["listen"] = new JsonArray(group.Key),
                 ["routes"] = routes,
             };
         }
 
         return servers;
+    }
+
+    /// <summary>
+    /// The first clash between a listen address with routes and a port Caddy's http app already listens on, as an
+    /// operator-readable reason; null when there is none. Both apps cannot bind one socket: caddy-l4 shares a port
+    /// with HTTP only through its <c>layer4</c> listener wrapper inside the HTTP server, which is the operator's to
+    /// configure (edge-agent/README.md), so such a route is refused rather than half-applied.
+    /// </summary>
+    public static string? HttpPortConflict(JsonNode? config, L4Spec spec)
+    {
+        if (config?["apps"]?["http"]?["servers"] is not JsonObject http)
+        {
+            return null;
+        }
+
+        foreach (var server in spec.Servers.Where(s => s.Routes.Count > 0))
+        {
+            var port = Port(server.Listen);
+            foreach (var (name, httpServer) in http)
+            {
+                foreach (var listen in (httpServer?["listen"] as JsonArray ?? []).Select(l => (string?)l).OfType<string>())
+                {
+                    if (Port(listen) == port)
+                    {
+                        return $"Caddy's http server '{name}' already listens on {listen}, so the L4 routes on {server.Listen} cannot have their own server there. " +
+                            "Route SNI on another port, or add caddy-l4's layer4 listener wrapper to that http server (edge-agent/README.md).";
+                    }
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static int? Port(string listen)
+    {
+        var text = listen.Contains("://", StringComparison.Ordinal) ? listen[(listen.IndexOf("://", StringComparison.Ordinal) + 3)..] : listen;
+        var colon = text.LastIndexOf(':');
+        var range = colon < 0 ? text : text[(colon + 1)..];
+        return int.TryParse(range.Split('-')[0], NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : null;
     }
 
     /// <summary><c>:443</c> → <c>cloudwg-443</c>, <c>10.0.0.1:443</c> → <c>cloudwg-10.0.0.1-443</c>.</summary>

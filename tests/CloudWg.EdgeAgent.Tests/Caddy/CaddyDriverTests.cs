@@ -126,6 +126,21 @@ public sealed class CaddyDriverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_route_on_a_port_the_http_app_listens_on_is_refused_with_the_reason_and_nothing_changes()
+    {
+        var driver = new CaddyL4Driver(_caddy.Client);
+        var before = await _caddy.Client.GetConfigAsync(cancellationToken: Ct);
+        var clash = new L4Spec([new L4Server($":{_operatorPort}", [new L4Route("app", ["app.example.com"], "10.44.0.7:443", null)])]);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => driver.ApplyAsync(clash, Ct));
+
+        Assert.Contains("http server 'operator' already listens on", error.Message, StringComparison.Ordinal);
+        Assert.Contains("layer4 listener wrapper", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before.ETag, (await _caddy.Client.GetConfigAsync(cancellationToken: Ct)).ETag);
+        Assert.Equal("operator", await CaddyProcess.HttpGetAsync(_operatorPort));
+    }
+
+    [Fact]
     public async Task The_layer4_driver_with_no_routes_does_not_need_layer4()
     {
         var driver = new CaddyL4Driver(_caddy.Client);

@@ -75,6 +75,32 @@ public sealed class CaddyL4RendererTests
     }
 
     [Fact]
+    public void Routes_that_share_a_listen_address_become_one_server()
+    {
+        var spec = new L4Spec(
+        [
+            new L4Server(":443", [new L4Route("a", ["a.example.com"], "10.44.0.7:443", null)]),
+            new L4Server(":443", [new L4Route("b", ["b.example.com"], "10.44.0.8:443", null)]),
+        ]);
+
+        var servers = CaddyL4Renderer.RenderServers(spec);
+
+        var server = Assert.Single(servers);
+        Assert.Equal("cloudwg-443", server.Key);
+        Assert.Equal(2, server.Value!["routes"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public void An_http_server_on_another_port_is_no_conflict()
+    {
+        var config = JsonNode.Parse("""{"apps":{"http":{"servers":{"web":{"listen":[":80","tcp/[::]:8080-8090"]}}}}}""");
+
+        Assert.Null(CaddyL4Renderer.HttpPortConflict(config, SampleSpec()));
+        Assert.Contains("'web' already listens on tcp/[::]:8080-8090", CaddyL4Renderer.HttpPortConflict(config, new L4Spec([new L4Server(":8080", [new L4Route("x", ["x.example.com"], "10.44.0.7:443", null)])])), StringComparison.Ordinal);
+        Assert.Null(CaddyL4Renderer.HttpPortConflict(config, new L4Spec([new L4Server(":80", [])])));
+    }
+
+    [Fact]
     public void No_servers_render_as_an_empty_map() =>
         Assert.Equal("{}", CaddyL4Renderer.RenderServers(new L4Spec([])).ToJsonString());
 
