@@ -39,18 +39,26 @@ public sealed class HAProxyDriver(HAProxyOptions options) : IDataPlaneDriver
         }
 
         var routes = HAProxyRenderer.MergeByListen(desired.L4).Sum(s => s.Routes.Count);
-        var candidate = file + ".new";
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        // The candidate is checked from a scratch file: the agent may write its own file and nothing else of HAProxy's
+        // (the systemd unit makes only that one path writable). HAProxy reads the file only on the reload below.
+        var candidate = Path.Combine(Path.GetTempPath(), $"cloudwg-haproxy-{Guid.NewGuid():N}.cfg");
         await File.WriteAllTextAsync(candidate, wanted, cancellationToken).ConfigureAwait(false);
-        File.SetUnixFileMode(candidate, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        var check = await ProcessRunner.RunAsync(options.Command, [.. ValidationArguments(candidate)], cancellationToken).ConfigureAwait(false);
-        if (!check.Succeeded)
+        ProcessResult check;
+        try
+        {
+            check = await ProcessRunner.RunAsync(options.Command, [.. ValidationArguments(candidate)], cancellationToken).ConfigureAwait(false);
+        }
+        finally
         {
             File.Delete(candidate);
+        }
+
+        if (!check.Succeeded)
+        {
             return DriverResult.Failed(Name, $"haproxy -c refused the new configuration; the running one is kept: {(check.StandardError + check.StandardOutput).Trim()}");
         }
 
-        File.Move(candidate, file, overwrite: true);
+        await File.WriteAllTextAsync(file, wanted, cancellationToken).ConfigureAwait(false);
         try
         {
             await ReloadAsync(cancellationToken).ConfigureAwait(false);
@@ -80,7 +88,6 @@ public sealed class HAProxyDriver(HAProxyOptions options) : IDataPlaneDriver
     public IEnumerable<string> ValidationArguments(string candidate)
     {
         yield return "-c";
-        yield return "-q";
         foreach (var other in options.ValidateWith.Where(File.Exists))
         {
             yield return "-f";

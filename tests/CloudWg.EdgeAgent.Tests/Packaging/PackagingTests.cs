@@ -27,7 +27,7 @@ public sealed class PackagingTests
         Assert.Contains("run --state-dir /var/lib/cloudwg", unit["ExecStart"], StringComparison.Ordinal);
         // /proc/sys is read-only but for the two forwarding switches the agent owns.
         Assert.Equal("yes", unit["ProtectKernelTunables"]);
-        Assert.Equal(["/run/wireguard", "/proc/sys/net/ipv4/ip_forward", "-/proc/sys/net/ipv6/conf/all/forwarding"], unit["ReadWritePaths"].Split(' '));
+        Assert.Equal(["/run/wireguard", "/proc/sys/net/ipv4/ip_forward", "-/proc/sys/net/ipv6/conf/all/forwarding", "-/etc/haproxy/cloudwg.cfg"], unit["ReadWritePaths"].Split(' '));
     }
 
     [Fact]
