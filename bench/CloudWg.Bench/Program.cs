@@ -14,6 +14,7 @@ var benches = new Dictionary<string, Func<string[], Task<int>>>(StringComparer.O
     ["propagation"] = PropagationBench.RunAsync,
     ["transactions"] = TransactionsBench.RunAsync,
     ["throughput"] = CloudWg.Bench.Throughput.ThroughputBench.RunAsync,
+    ["l4"] = CloudWg.Bench.Throughput.L4Bench.RunAsync,
 };
 
 if (args.Length == 0 || !benches.TryGetValue(args[0], out var run))

@@ -114,11 +114,11 @@ public static class ThroughputBench
         return doc.RootElement.GetProperty("end").GetProperty("sum_received").GetProperty("bits_per_second").GetDouble();
     }
 
-    private static Task Ip(params string[] args) => Run("ip", args);
+    internal static Task Ip(params string[] args) => Run("ip", args);
 
-    private static Task Exec(string ns, params string[] args) => Run("ip", ["netns", "exec", ns, .. args]);
+    internal static Task Exec(string ns, params string[] args) => Run("ip", ["netns", "exec", ns, .. args]);
 
-    private static async Task Run(string file, params string[] args)
+    internal static async Task Run(string file, params string[] args)
     {
         var result = await ProcessRunner.RunAsync(file, args, CancellationToken.None);
         if (!result.Succeeded)
